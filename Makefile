@@ -1,0 +1,41 @@
+# Weave: set-up, build, render, test.  See README.md ("Quick start" and "By hand").
+#
+#   make site    install missing Debian packages, build (release), render notebooks/ to _site/
+#   make test    install missing Debian packages, build, run the whole test suite
+#
+SWIFT   ?= swift
+WEAVE   := .build/release/weave
+DEB_PACKAGES := pkg-config libcmark-dev cmark libopenblas-dev liblapacke-dev libjs-katex
+
+.PHONY: setup build site test unit-tests check-notebooks clean
+
+# Installs the Debian packages the build needs, only when one is missing.
+setup:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make setup: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Release build of `weave` and of the article library (Compute + WeaveRuntime).
+build: setup
+	$(SWIFT) build -c release --product weave
+	$(SWIFT) build -c release --product WeaveArticle
+
+site: build
+	$(WEAVE) render notebooks/ --out _site
+
+unit-tests: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+check-notebooks: build
+	$(WEAVE) check notebooks/
+
+test: build unit-tests
+
+clean:
+	rm -rf .build _site .weave-cache

@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layout and roles: see DESIGN.md §5 (mirrored in README.md).
+//
+// - `CCmark`: system library over Debian's libcmark (pkg-config `libcmark`); only
+//   `Sources/Weave/Parsing/CmarkConverter.swift` imports it.
+// - `CBLAS`: system library over Debian's OpenBLAS (CBLAS) and LAPACKE.
+// - `Compute`: the numerical library article programs use (never imported by Weave).
+// - `WeaveRuntime`: what article programs import besides Compute (claims, formatting,
+//   tables, plots, the structured output channel).
+// - `WeaveArticle`: a dynamic library product holding Compute + WeaveRuntime, built once
+//   in release mode; article programs are compiled against it.
+// - `Weave`: parsing, execution, rendering; `WeaveCLI`: the `weave` executable.
+let package = Package(
+    name: "Weave",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "weave", targets: ["WeaveCLI"]),
+        .library(name: "Weave", targets: ["Weave"]),
+        .library(name: "WeaveArticle", type: .dynamic, targets: ["Compute", "WeaveRuntime"]),
+        .executable(name: "weave-bench", targets: ["WeaveBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "Compute",
+            dependencies: ["CBLAS", .product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(name: "WeaveRuntime"),
+        .target(
+            name: "Weave",
+            dependencies: [
+                "CCmark", "WeaveRuntime",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "WeaveCLI",
+            dependencies: ["Weave", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "WeaveBench",
+            dependencies: ["Weave", "Compute", "WeaveRuntime"],
+            path: "Benchmarks/WeaveBench"
+        ),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
+        .testTarget(name: "WeaveRuntimeTests", dependencies: ["WeaveRuntime"]),
+        .testTarget(name: "WeaveTests", dependencies: ["Weave"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WeaveCLITests", dependencies: ["Weave"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Weave
+print("weave \(WeaveInfo.version)")
