@@ -1,0 +1,281 @@
+import CCmark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The only file that talks to cmark (DESIGN.md §5): parses the protected text,
+/// walks the cmark tree once, copies every string into a `NodeTree`, restores the
+/// placeholders of the source scanner, and frees all C memory in a `defer`.
+enum CmarkConverter {
+    static func convert(_ scan: SourceScanner.Result, source: SourceText) -> NodeTree {
+        var tree = NodeTree()
+        tree.nodes.reserveCapacity(scan.protected.count / 12 + 16)
+        tree.arena.reserveCapacity(scan.protected.count + scan.protected.count / 8)
+
+        let root: OpaquePointer? = scan.protected.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(p.count, 1)) { c in
+                cmark_parse_document(c, p.count, CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
+            }
+        }
+        guard let doc = root else {
+            tree.append(NodeTree.Node(kind: .document), to: -1)
+            return tree
+        }
+        defer { cmark_node_free(doc) }
+        guard let iter = cmark_iter_new(doc) else {
+            tree.append(NodeTree.Node(kind: .document), to: -1)
+            return tree
+        }
+        defer { cmark_iter_free(iter) }
+
+        let mapper = PositionMapper(scan: scan, source: source)
+        var restorer = Restorer(scan: scan, source: source)
+        var stack: [Int] = []
+        stack.reserveCapacity(64)
+
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iter) else { continue }
+            if ev == CMARK_EVENT_EXIT {
+                _ = stack.popLast()
+                continue
+            }
+            let parent = stack.last ?? -1
+            let type = cmark_node_get_type(node)
+            var n: NodeTree.Node
+            var isContainer = false
+            switch type {
+            case CMARK_NODE_DOCUMENT: n = .init(kind: .document); isContainer = true
+            case CMARK_NODE_BLOCK_QUOTE: n = .init(kind: .blockQuote); isContainer = true
+            case CMARK_NODE_LIST:
+                n = .init(kind: .list)
+                n.index = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST ? 2 : 1
+                n.start = Int32(cmark_node_get_list_start(node))
+                n.flag = cmark_node_get_list_tight(node) != 0
+                isContainer = true
+            case CMARK_NODE_ITEM: n = .init(kind: .item); isContainer = true
+            case CMARK_NODE_PARAGRAPH: n = .init(kind: .paragraph); isContainer = true
+            case CMARK_NODE_HEADING:
+                n = .init(kind: .heading)
+                n.index = Int32(cmark_node_get_heading_level(node))
+                isContainer = true
+            case CMARK_NODE_THEMATIC_BREAK: n = .init(kind: .thematicBreak)
+            case CMARK_NODE_CODE_BLOCK:
+                n = .init(kind: .codeBlock)
+                let info = cString(cmark_node_get_fence_info(node))
+                n.url = restorer.restoreLiteral(info, into: &tree, spaces: false)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false)
+                // Fenced blocks have a fence line; indented ones start with content.
+                n.flag = isFenced(node, mapper: mapper, source: source)
+            case CMARK_NODE_HTML_BLOCK:
+                n = .init(kind: .htmlBlock)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false)
+            case CMARK_NODE_TEXT:
+                restorer.appendText(cString(cmark_node_get_literal(node)), parent: parent, into: &tree)
+                continue
+            case CMARK_NODE_SOFTBREAK: n = .init(kind: .softBreak)
+            case CMARK_NODE_LINEBREAK: n = .init(kind: .lineBreak)
+            case CMARK_NODE_CODE:
+                n = .init(kind: .code)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: true)
+            case CMARK_NODE_HTML_INLINE:
+                n = .init(kind: .htmlInline)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false)
+            case CMARK_NODE_EMPH: n = .init(kind: .emph); isContainer = true
+            case CMARK_NODE_STRONG: n = .init(kind: .strong); isContainer = true
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                n = .init(kind: type == CMARK_NODE_LINK ? .link : .image)
+                n.url = restorer.restoreLiteral(cString(cmark_node_get_url(node)), into: &tree, spaces: false)
+                n.title = restorer.restoreLiteral(cString(cmark_node_get_title(node)), into: &tree, spaces: false)
+                isContainer = true
+            default:
+                // Custom nodes do not occur in parsed documents; keep the walk balanced.
+                n = .init(kind: .htmlInline)
+                if ev == CMARK_EVENT_ENTER && cmark_node_first_child(node) != nil { isContainer = true }
+            }
+            if n.kind.isBlock {
+                let r = mapper.range(
+                    startLine: Int(cmark_node_get_start_line(node)), startColumn: Int(cmark_node_get_start_column(node)),
+                    endLine: Int(cmark_node_get_end_line(node)), endColumn: Int(cmark_node_get_end_column(node)))
+                n.sourceStart = Int32(r.lowerBound)
+                n.sourceEnd = Int32(r.upperBound)
+            }
+            let id = tree.append(n, to: parent)
+            if isContainer { stack.append(id) }
+        }
+        return tree
+    }
+
+    /// A cmark string as a buffer (cmark strings are NUL-terminated; NULs in the input
+    /// were replaced by U+FFFD while parsing).
+    @inline(__always)
+    private static func cString(_ s: UnsafePointer<CChar>?) -> UnsafeBufferPointer<UInt8> {
+        guard let s else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let len = strlen(s)
+        return s.withMemoryRebound(to: UInt8.self, capacity: len) { UnsafeBufferPointer(start: $0, count: len) }
+    }
+
+    private static func isFenced(_ node: OpaquePointer, mapper: PositionMapper, source: SourceText) -> Bool {
+        let line = Int(cmark_node_get_start_line(node))
+        let col = Int(cmark_node_get_start_column(node))
+        let o = mapper.origOffset(line: line, column: col)
+        // Skip container markers/indentation that cmark may include in the column.
+        var i = o
+        let b = source.bytes
+        while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x3E) { i += 1 }
+        if i + 2 < b.count && (b[i] == 0x60 || b[i] == 0x7E) && b[i + 1] == b[i] && b[i + 2] == b[i] { return true }
+        return false
+    }
+}
+
+
+/// Maps cmark's (line, byte column) in the protected text to byte offsets of the
+/// original source, through the scanner's substitutions.
+struct PositionMapper {
+    let protLineStarts: [Int]
+    let subs: [SourceScanner.Substitution]
+
+    init(scan: SourceScanner.Result, source: SourceText) {
+        var starts = [0]
+        scan.protected.withUnsafeBufferPointer { p in
+            var i = 0
+            let n = p.count
+            while i < n {
+                let c = p[i]
+                if c == 0x0A { starts.append(i + 1) } else if c == 0x0D {
+                    if i + 1 < n && p[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        protLineStarts = starts
+        subs = scan.substitutions
+    }
+
+    func protOffset(line: Int, column: Int) -> Int {
+        guard line >= 1 else { return 0 }
+        let l = min(line, protLineStarts.count)
+        return protLineStarts[l - 1] + max(0, column - 1)
+    }
+
+    /// The original offset of a protected offset.
+    func orig(_ prot: Int) -> Int {
+        // Last substitution with prot.lowerBound <= offset.
+        var lo = 0, hi = subs.count - 1, best = -1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if subs[mid].prot.lowerBound <= prot { best = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        guard best >= 0 else { return prot }
+        let s = subs[best]
+        if prot < s.prot.upperBound { return s.orig.lowerBound }
+        return s.orig.upperBound + (prot - s.prot.upperBound)
+    }
+
+    func origOffset(line: Int, column: Int) -> Int { orig(protOffset(line: line, column: column)) }
+
+    func range(startLine: Int, startColumn: Int, endLine: Int, endColumn: Int) -> Range<Int> {
+        let s = origOffset(line: startLine, column: startColumn)
+        let e = orig(protOffset(line: endLine, column: endColumn) + 1)
+        return s..<max(s, e)
+    }
+}
+
+/// Puts the original bytes back where the scanner left placeholders.
+struct Restorer {
+    let marker: SourceScanner.Marker
+    let tokens: [SourceScanner.Token]
+    let tokenRanges: [Range<Int>]
+    let source: [UInt8]
+    /// How many times each token was restored (the converter's invariant: at most once).
+    var seen: [UInt8]
+
+    init(scan: SourceScanner.Result, source: SourceText) {
+        marker = scan.marker
+        tokens = scan.tokens
+        tokenRanges = scan.tokenRanges
+        self.source = source.bytes
+        seen = [UInt8](repeating: 0, count: scan.tokens.count)
+    }
+
+    /// Finds the next placeholder in `s` at or after `from`: (start, end, token index).
+    @inline(__always)
+    func nextPlaceholder(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, Int)? {
+        let m0 = marker.start[0], m1 = marker.start[1], m2 = marker.start[2]
+        let e2 = marker.end[2]
+        var i = from
+        let n = s.count
+        while i + 2 < n {
+            if s[i] == m0 && s[i + 1] == m1 && s[i + 2] == m2 {
+                var j = i + 3
+                var value = 0
+                var digits = 0
+                while j < n && s[j] >= 0x30 && s[j] <= 0x39 && digits < 9 {
+                    value = value * 10 + Int(s[j] - 0x30)
+                    j += 1
+                    digits += 1
+                }
+                if digits > 0, j + 2 < n, s[j] == m0, s[j + 1] == m1, s[j + 2] == e2, value < tokens.count {
+                    return (i, j + 3, value)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A literal with placeholders replaced by their original bytes (`spaces`: line
+    /// breaks in restored bytes become spaces, as in code spans).
+    mutating func restoreLiteral(_ s: UnsafeBufferPointer<UInt8>, into tree: inout NodeTree, spaces: Bool) -> NodeTree.ArenaRange {
+        guard s.count > 0 else { return .empty }
+        guard var ph = nextPlaceholder(s, from: 0) else { return tree.store(s) }
+        let start = tree.arena.count
+        var from = 0
+        while true {
+            tree.arena.append(contentsOf: UnsafeBufferPointer(rebasing: s[from..<ph.0]))
+            let r = tokenRanges[ph.2]
+            seen[ph.2] &+= 1
+            if spaces {
+                for b in source[r] { tree.arena.append(b == 0x0A || b == 0x0D ? 0x20 : b) }
+            } else {
+                tree.arena.append(contentsOf: source[r])
+            }
+            from = ph.1
+            guard let next = nextPlaceholder(s, from: from) else { break }
+            ph = next
+        }
+        tree.arena.append(contentsOf: UnsafeBufferPointer(rebasing: s[from..<s.count]))
+        return NodeTree.ArenaRange(start: Int32(start), count: Int32(tree.arena.count - start))
+    }
+
+    /// Appends a text literal as text nodes, with math/inline/reference nodes where
+    /// placeholders were.
+    mutating func appendText(_ s: UnsafeBufferPointer<UInt8>, parent: Int, into tree: inout NodeTree) {
+        var from = 0
+        while let ph = nextPlaceholder(s, from: from) {
+            if ph.0 > from {
+                var t = NodeTree.Node(kind: .text)
+                t.literal = tree.store(UnsafeBufferPointer(rebasing: s[from..<ph.0]))
+                tree.append(t, to: parent)
+            }
+            seen[ph.2] &+= 1
+            var node: NodeTree.Node
+            switch tokens[ph.2] {
+            case .math(let i): node = .init(kind: .math); node.index = Int32(i)
+            case .inline(let i): node = .init(kind: .inlineExpression); node.index = Int32(i)
+            case .reference(let i): node = .init(kind: .crossReference); node.index = Int32(i)
+            }
+            tree.append(node, to: parent)
+            from = ph.1
+        }
+        if from < s.count {
+            var t = NodeTree.Node(kind: .text)
+            t.literal = tree.store(UnsafeBufferPointer(rebasing: s[from..<s.count]))
+            tree.append(t, to: parent)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Yams
+
+/// Front matter: a YAML block at the very top of an article, between a `---` line
+/// and a `---` (or `...`) line, as in pandoc, Quarto, Jekyll and Hugo.
+enum FrontMatterParser {
+    /// Parses the front matter of `source`; returns it, the byte where the Markdown
+    /// body starts, and diagnostics (YAML errors with the article's line and column).
+    static func parse(_ source: SourceText) -> (FrontMatter, Int, [Diagnostic]) {
+        let b = source.bytes
+        var start = 0
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { start = 3 }  // BOM
+        guard isDelimiter(source, line: 1, from: start, dashesOnly: true) else {
+            return (FrontMatter(), 0, [])
+        }
+        var closing = -1
+        var line = 2
+        while line <= source.lineStarts.count {
+            if isDelimiter(source, line: line, from: source.lineStarts[line - 1], dashesOnly: false) {
+                closing = line
+                break
+            }
+            line += 1
+        }
+        guard closing > 0 else {
+            let loc = SourceLocation(line: 1, column: 1)
+            return (FrontMatter(), 0, [.warning(source.path, loc, "front matter is not closed: the first line is '---' but no later line is '---' or '...'",
+                                                details: ["it is rendered as Markdown; add a line '---' after the YAML block"])])
+        }
+        let yamlRange = source.lineStarts[1]..<source.lineStarts[closing - 1]
+        let bodyStart = closing < source.lineStarts.count ? source.lineStarts[closing] : b.count
+        let yaml = source.text(yamlRange)
+        var fm = FrontMatter(range: 0..<bodyStart)
+        var diags: [Diagnostic] = []
+        let lineOffset = 1  // YAML line 1 is article line 2
+        do {
+            if let node = try Yams.compose(yaml: yaml) {
+                if let mapping = node.mapping {
+                    flatten(mapping, prefix: "", into: &fm, lineOffset: lineOffset)
+                } else if !yaml.trimmingSpaces().isEmpty {
+                    let loc = SourceLocation(line: 2, column: 1)
+                    diags.append(.warning(source.path, loc, "front matter should be a YAML mapping (key: value lines); it is ignored",
+                                          details: Diagnostic.quote(source, loc) + ["for example:", "title: My article", "date: 2026-11-29"]))
+                }
+            }
+        } catch let error as YamlError {
+            let (mark, problem) = describe(error)
+            let loc = mark.map { SourceLocation(line: $0.line + lineOffset, column: max(1, $0.column)) }
+                ?? SourceLocation(line: 2, column: 1)
+            diags.append(.error(source.path, loc, "invalid YAML in front matter: \(problem)",
+                                details: Diagnostic.quote(source, loc) + ["the front matter is ignored until this is fixed"]))
+        } catch {
+            diags.append(.error(source.path, SourceLocation(line: 2, column: 1), "invalid YAML in front matter: \(error)"))
+        }
+        return (fm, bodyStart, diags)
+    }
+
+    private static func isDelimiter(_ source: SourceText, line: Int, from: Int, dashesOnly: Bool) -> Bool {
+        let r = source.lineRange(line)
+        guard r.lowerBound <= from || line > 1 else { return false }
+        var i = max(from, r.lowerBound)
+        let b = source.bytes
+        guard r.upperBound - i >= 3 else { return false }
+        let c = b[i]
+        guard c == 0x2D || (!dashesOnly && c == 0x2E) else { return false }
+        guard b[i + 1] == c && b[i + 2] == c else { return false }
+        i += 3
+        while i < r.upperBound && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
+        return i == r.upperBound
+    }
+
+    private static func flatten(_ mapping: Node.Mapping, prefix: String, into fm: inout FrontMatter, lineOffset: Int) {
+        for (key, value) in mapping {
+            guard let k = key.string else { continue }
+            let full = prefix.isEmpty ? k : prefix + "." + k
+            if prefix.isEmpty, let m = key.mark {
+                fm.keys.append((key: k, location: SourceLocation(line: m.line + lineOffset, column: m.column)))
+            }
+            switch value {
+            case .scalar(let s):
+                fm.values[full] = s.string
+            case .sequence(let seq):
+                fm.values[full] = seq.compactMap { $0.string }.joined(separator: ", ")
+            case .mapping(let m):
+                flatten(m, prefix: full, into: &fm, lineOffset: lineOffset)
+            case .alias:
+                break
+            }
+        }
+    }
+
+    private static func describe(_ e: YamlError) -> (Mark?, String) {
+        switch e {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let ctx = context.map { " (\($0.text))" } ?? ""
+            return (mark, problem + ctx)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return (context.mark, "duplicated keys \(duplicates.joined(separator: ", "))")
+        default:
+            return (nil, "\(e)")
+        }
+    }
+}

@@ -1,0 +1,823 @@
+/// The pass that runs before cmark: finds math spans, inline ``{swift} …`` spans and
+/// cross-references in the source and replaces each by a placeholder token that cmark
+/// leaves alone, so that cmark cannot mangle math (`\{`→`{`, `a*b*c`→emphasis, …).
+/// The converter puts the original bytes back after parsing (DESIGN.md §1).
+///
+/// Math rules follow pandoc's `tex_math_dollars` (and `tex_math_single_backslash` for
+/// `\(…\)`, `\[…\]`) and raw-TeX environments:
+/// - `$…$`: the opening `$` has a non-space right after it; the closing `$` has a
+///   non-space right before it and no digit right after it (otherwise the `$` is text:
+///   `$5 and $10` has no math). `\$` is a literal dollar; inside math, `\x` pairs are
+///   skipped, so `\$` does not close; `\text{…}` may contain `$`.
+/// - `$$…$$`: anything up to the next `$$`, across lines but not across a blank line.
+/// - `\(…\)` and `\[…\]` likewise; `\begin{ENV}…\end{ENV}` for the math environments
+///   (equation, align, gather, multline, flalign, alignat, eqnarray, math, displaymath
+///   and their starred forms).
+/// - Math never starts inside a code span, a fenced or indented code block, or a raw
+///   HTML block, and never crosses a blank line or a block boundary.
+///
+/// Block structure is approximated line by line (block quote markers, list items,
+/// fences, indented code, HTML blocks). Where the approximation and cmark disagree,
+/// a placeholder that ends up inside code or raw HTML is restored literally, so no
+/// byte is lost either way.
+struct SourceScanner {
+    /// What a placeholder stands for.
+    enum Token: Sendable {
+        case math(Int)
+        case inline(Int)
+        case reference(Int)
+    }
+
+    /// One substitution: `orig` bytes of the source became `prot` bytes of the text
+    /// given to cmark.
+    struct Substitution: Sendable {
+        var prot: Range<Int>
+        var orig: Range<Int>
+    }
+
+    struct Result: Sendable {
+        var protected: [UInt8]
+        var substitutions: [Substitution]
+        var tokens: [Token]
+        var tokenRanges: [Range<Int>]
+        var math: [MathSpan]
+        var inlines: [InlineExpression]
+        var references: [CrossReference]
+        var diagnostics: [Diagnostic]
+        /// First byte of the placeholder start marker (UTF-8 of a private-use scalar).
+        var marker: Marker
+    }
+
+    /// Placeholder format: START kind-letter decimal-index END, where START and END
+    /// are two private-use scalars chosen so that they do not occur in the source.
+    struct Marker: Sendable {
+        var start: [UInt8]
+        var end: [UInt8]
+    }
+
+    static let mathEnvironments: Set<String> = [
+        "equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*",
+        "flalign", "flalign*", "alignat", "alignat*", "eqnarray", "eqnarray*", "math", "displaymath",
+    ]
+
+    static let htmlBlockTags: Set<String> = [
+        "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center",
+        "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
+        "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+        "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav",
+        "noframes", "ol", "optgroup", "option", "p", "param", "search", "section", "summary", "table",
+        "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+    ]
+
+    let source: SourceText
+    let bodyStart: Int
+
+    init(source: SourceText, bodyStart: Int) {
+        self.source = source
+        self.bodyStart = bodyStart
+    }
+
+    static func chooseMarker(_ bytes: [UInt8]) -> Marker {
+        // Private-use scalars U+E000+2k, U+E000+2k+1 (UTF-8: EE 80 80+…).
+        var used = [Bool](repeating: false, count: 64)
+        bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var i = 0
+            while i + 2 < n {
+                if p[i] == 0xEE && p[i + 1] == 0x80 && p[i + 2] >= 0x80 && p[i + 2] < 0xC0 {
+                    used[Int(p[i + 2] - 0x80)] = true
+                }
+                i += 1
+            }
+        }
+        var k = 0
+        while k < 32 && (used[2 * k] || used[2 * k + 1]) { k += 1 }
+        if k == 32 { k = 0 }
+        return Marker(start: [0xEE, 0x80, UInt8(0x80 + 2 * k)], end: [0xEE, 0x80, UInt8(0x81 + 2 * k)])
+    }
+
+    func scan() -> Result {
+        source.bytes.withUnsafeBufferPointer { p in
+            var state = State(p: p, source: source, marker: SourceScanner.chooseMarker(source.bytes))
+            state.copyFrom = bodyStart
+            if bodyStart > 0 {
+                state.subs.append(Substitution(prot: 0..<0, orig: 0..<bodyStart))
+            }
+            state.scanLines(from: bodyStart)
+            return state.finish()
+        }
+    }
+}
+
+// MARK: - Scanner state
+
+private let BACKTICK: UInt8 = 0x60, TILDE: UInt8 = 0x7E, DOLLAR: UInt8 = 0x24, BACKSLASH: UInt8 = 0x5C
+private let SPACE: UInt8 = 0x20, TAB: UInt8 = 0x09, LF: UInt8 = 0x0A, CR: UInt8 = 0x0D, GT: UInt8 = 0x3E
+private let LT: UInt8 = 0x3C, AT: UInt8 = 0x40, LBRACE: UInt8 = 0x7B, RBRACE: UInt8 = 0x7D, HASH: UInt8 = 0x23
+
+@inline(__always) private func isSpaceOrTab(_ c: UInt8) -> Bool { c == SPACE || c == TAB }
+@inline(__always) private func isWhite(_ c: UInt8) -> Bool { c == SPACE || c == TAB || c == LF || c == CR }
+@inline(__always) private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+@inline(__always) private func isAlnum(_ c: UInt8) -> Bool {
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+}
+@inline(__always) private func isASCIIPunct(_ c: UInt8) -> Bool {
+    (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E)
+}
+
+private struct LineInfo {
+    var start: Int        // first byte of the line
+    var end: Int          // end of content (before \r\n / \n)
+    var next: Int         // first byte of the next line
+    var quoteDepth: Int
+    var contentStart: Int // after block quote markers
+    var indent: Int       // columns of indentation after the markers
+    var firstNonSpace: Int
+    var isBlank: Bool { firstNonSpace >= end }
+}
+
+private struct Fence {
+    var char: UInt8
+    var length: Int
+    var quoteDepth: Int
+    var indent: Int
+    var inList: Bool
+}
+
+private enum HTMLEnd {
+    case tag([UInt8])      // </script> etc. (lower-cased)
+    case literal([UInt8])  // -->, ?>, >, ]]>
+    case blankLine
+}
+
+private struct State {
+    let p: UnsafeBufferPointer<UInt8>
+    let source: SourceText
+    let marker: SourceScanner.Marker
+    var n: Int { p.count }
+
+    var out: [UInt8] = []
+    var copyFrom = 0
+    var subs: [SourceScanner.Substitution] = []
+    var tokens: [SourceScanner.Token] = []
+    var tokenRanges: [Range<Int>] = []
+    var math: [MathSpan] = []
+    var inlines: [InlineExpression] = []
+    var references: [CrossReference] = []
+    var diagnostics: [Diagnostic] = []
+
+    init(p: UnsafeBufferPointer<UInt8>, source: SourceText, marker: SourceScanner.Marker) {
+        self.p = p
+        self.source = source
+        self.marker = marker
+        out.reserveCapacity(p.count + 1024)
+    }
+
+    mutating func finish() -> SourceScanner.Result {
+        if copyFrom < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copyFrom..<n])) }
+        return SourceScanner.Result(
+            protected: out, substitutions: subs, tokens: tokens, tokenRanges: tokenRanges, math: math,
+            inlines: inlines, references: references, diagnostics: diagnostics, marker: marker)
+    }
+
+    /// Replaces `range` of the source by a placeholder for `token`.
+    mutating func substitute(_ range: Range<Int>, _ token: SourceScanner.Token) {
+        if range.lowerBound > copyFrom {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copyFrom..<range.lowerBound]))
+        }
+        let protStart = out.count
+        out.append(contentsOf: marker.start)
+        // The digits are the token's position in `tokens`.
+        out.append(contentsOf: Array(String(tokens.count).utf8))
+        out.append(contentsOf: marker.end)
+        subs.append(SourceScanner.Substitution(prot: protStart..<out.count, orig: range))
+        tokens.append(token)
+        tokenRanges.append(range)
+        copyFrom = range.upperBound
+    }
+
+    // MARK: Lines
+
+    func lineInfo(_ start: Int) -> LineInfo {
+        var end = start
+        while end < n && p[end] != LF && p[end] != CR { end += 1 }
+        var next = end
+        if next < n {
+            if p[next] == CR && next + 1 < n && p[next + 1] == LF { next += 2 } else { next += 1 }
+        }
+        // Block quote markers: up to 3 spaces, '>', optional space; repeated.
+        var q = start
+        var depth = 0
+        while true {
+            var s = q
+            var spaces = 0
+            while s < end && p[s] == SPACE && spaces < 3 { s += 1; spaces += 1 }
+            if s < end && p[s] == GT {
+                depth += 1
+                s += 1
+                if s < end && isSpaceOrTab(p[s]) { s += 1 }
+                q = s
+            } else {
+                break
+            }
+        }
+        var indent = 0
+        var f = q
+        while f < end && isSpaceOrTab(p[f]) {
+            indent += p[f] == TAB ? 4 - (indent % 4) : 1
+            f += 1
+        }
+        return LineInfo(start: start, end: end, next: next, quoteDepth: depth, contentStart: q, indent: indent, firstNonSpace: f)
+    }
+
+    /// Length of a fence run (``` or ~~~, at least 3) starting at `i`, or 0.
+    func fenceRun(_ i: Int, _ end: Int) -> (UInt8, Int) {
+        guard i < end, p[i] == BACKTICK || p[i] == TILDE else { return (0, 0) }
+        let c = p[i]
+        var j = i
+        while j < end && p[j] == c { j += 1 }
+        let len = j - i
+        guard len >= 3 else { return (0, 0) }
+        if c == BACKTICK {
+            var k = j
+            while k < end {
+                if p[k] == BACKTICK { return (0, 0) }
+                k += 1
+            }
+        }
+        return (c, len)
+    }
+
+    /// Width of a list marker plus following spaces at `i` (content indent offset), or 0.
+    func listMarkerWidth(_ i: Int, _ end: Int) -> Int {
+        guard i < end else { return 0 }
+        var j = i
+        let c = p[i]
+        if c == 0x2D || c == 0x2B || c == 0x2A {  // - + *
+            j += 1
+        } else if isDigit(c) {
+            while j < end && isDigit(p[j]) && j - i < 9 { j += 1 }
+            guard j < end, p[j] == 0x2E || p[j] == 0x29 else { return 0 }  // . )
+            j += 1
+        } else {
+            return 0
+        }
+        if j == end { return j - i + 1 }
+        guard isSpaceOrTab(p[j]) else { return 0 }
+        var k = j
+        while k < end && p[k] == SPACE && k - j < 4 { k += 1 }
+        if k - j >= 4 { k = j + 1 }  // 5+ spaces: content indent is marker + 1
+        // A thematic break like "* * *" or "- - -" is not a list item.
+        if c == 0x2D || c == 0x2A {
+            var count = 0
+            var m = i
+            var onlyBreak = true
+            while m < end {
+                if p[m] == c { count += 1 } else if !isSpaceOrTab(p[m]) { onlyBreak = false; break }
+                m += 1
+            }
+            if onlyBreak && count >= 3 { return 0 }
+        }
+        return k - i
+    }
+
+    func isATXHeading(_ i: Int, _ end: Int) -> Bool {
+        var j = i
+        while j < end && p[j] == HASH { j += 1 }
+        let level = j - i
+        return level >= 1 && level <= 6 && (j == end || isSpaceOrTab(p[j]))
+    }
+
+    /// HTML block start (CommonMark types 1–6) at `i`; returns how it ends.
+    func htmlBlockStart(_ i: Int, _ end: Int) -> HTMLEnd? {
+        guard i < end, p[i] == LT else { return nil }
+        func lower(_ k: Int) -> UInt8 { let c = p[k]; return (c >= 0x41 && c <= 0x5A) ? c + 32 : c }
+        func matches(_ s: String, at k: Int) -> Bool {
+            var k = k
+            for b in s.utf8 {
+                guard k < end, lower(k) == b else { return false }
+                k += 1
+            }
+            return true
+        }
+        for tag in ["script", "pre", "style", "textarea"] where matches(tag, at: i + 1) {
+            let k = i + 1 + tag.utf8.count
+            if k == end || isSpaceOrTab(p[k]) || p[k] == GT {
+                return .tag(Array("</\(tag)>".utf8))
+            }
+        }
+        if matches("!--", at: i + 1) { return .literal(Array("-->".utf8)) }
+        if matches("?", at: i + 1) { return .literal(Array("?>".utf8)) }
+        if matches("![cdata[", at: i + 1) { return .literal(Array("]]>".utf8)) }
+        if i + 2 < end, p[i + 1] == 0x21, (lower(i + 2) >= 0x61 && lower(i + 2) <= 0x7A) { return .literal([GT]) }
+        // Type 6: a known block tag.
+        var k = i + 1
+        if k < end && p[k] == 0x2F { k += 1 }
+        let nameStart = k
+        while k < end && (isAlnum(p[k])) { k += 1 }
+        if k > nameStart {
+            var name = ""
+            for m in nameStart..<k { name.unicodeScalars.append(Unicode.Scalar(lower(m))) }
+            if SourceScanner.htmlBlockTags.contains(name) {
+                if k == end || isSpaceOrTab(p[k]) || p[k] == GT || (p[k] == 0x2F && k + 1 < end && p[k + 1] == GT) {
+                    return .blankLine
+                }
+            }
+        }
+        return nil
+    }
+
+    func lineContains(_ line: LineInfo, _ needle: [UInt8], caseInsensitive: Bool) -> Bool {
+        let m = needle.count
+        guard line.end - line.start >= m else { return false }
+        var i = line.start
+        while i + m <= line.end {
+            var ok = true
+            for k in 0..<m {
+                var c = p[i + k]
+                if caseInsensitive && c >= 0x41 && c <= 0x5A { c += 32 }
+                if c != needle[k] { ok = false; break }
+            }
+            if ok { return true }
+            i += 1
+        }
+        return false
+    }
+
+    mutating func scanLines(from start: Int) {
+        var i = start
+        var segStart = -1          // first byte of the current run of paragraph lines
+        var segEnd = -1
+        var segQuote = 0
+        var paragraphOpen = false  // the previous line continues a paragraph
+        var previousBlank = true
+        var listIndent = 0         // content indent of the innermost list item, 0 if none
+        var fence: Fence? = nil
+        var htmlEnd: HTMLEnd? = nil
+        var inIndentedCode = false
+
+        func flush(_ s: inout State) {
+            if segStart >= 0 { s.scanInline(segStart, segEnd, quoteDepth: segQuote) }
+            segStart = -1
+        }
+
+        while i < n {
+            let line = lineInfo(i)
+            defer { i = line.next }
+
+            // Inside a raw HTML block (types 1–6): skip until its end condition.
+            if let h = htmlEnd {
+                switch h {
+                case .blankLine:
+                    if line.isBlank { htmlEnd = nil; previousBlank = true; paragraphOpen = false }
+                case .tag(let t):
+                    if lineContains(line, t, caseInsensitive: true) { htmlEnd = nil }
+                case .literal(let t):
+                    if lineContains(line, t, caseInsensitive: false) { htmlEnd = nil }
+                }
+                continue
+            }
+
+            // Inside a fenced code block: skip until the closing fence.
+            if let f = fence {
+                var ended = false
+                if !line.isBlank {
+                    if line.quoteDepth < f.quoteDepth { ended = true }  // container closed
+                    else if f.inList && line.indent < f.indent { ended = true }
+                }
+                if !ended {
+                    let (c, len) = fenceRun(line.firstNonSpace, line.end)
+                    if c == f.char && len >= f.length {
+                        var k = line.firstNonSpace + len
+                        while k < line.end && isSpaceOrTab(p[k]) { k += 1 }
+                        if k == line.end {
+                            fence = nil
+                            previousBlank = false
+                            paragraphOpen = false
+                        }
+                    }
+                    continue
+                }
+                fence = nil  // fall through: this line is ordinary again
+            }
+
+            if line.isBlank {
+                flush(&self)
+                previousBlank = true
+                paragraphOpen = false
+                continue
+            }
+
+            let relIndent = line.indent - (listIndent > 0 ? listIndent : 0)
+
+            // End of list context: a non-indented, non-item line after a blank line.
+            if listIndent > 0 && previousBlank && line.indent < listIndent
+                && listMarkerWidth(line.firstNonSpace, line.end) == 0 {
+                listIndent = 0
+            }
+
+            // Indented code: cannot interrupt a paragraph.
+            if !paragraphOpen && (inIndentedCode || previousBlank) && line.indent - listIndent >= 4 {
+                flush(&self)
+                inIndentedCode = true
+                previousBlank = false
+                continue
+            }
+            inIndentedCode = false
+
+            // Fence opening.
+            if relIndent < 4 || listIndent > 0 {
+                let (c, len) = fenceRun(line.firstNonSpace, line.end)
+                if len > 0 {
+                    flush(&self)
+                    fence = Fence(char: c, length: len, quoteDepth: line.quoteDepth, indent: line.indent,
+                                  inList: listIndent > 0 && line.indent >= listIndent)
+                    previousBlank = false
+                    paragraphOpen = false
+                    continue
+                }
+                if let h = htmlBlockStart(line.firstNonSpace, line.end) {
+                    flush(&self)
+                    // The end condition may be on the same line.
+                    switch h {
+                    case .blankLine: htmlEnd = .blankLine
+                    case .tag(let t): if !lineContains(line, t, caseInsensitive: true) { htmlEnd = h }
+                    case .literal(let t):
+                        // Search after the opening `<…` so that e.g. `<!--` is not its own end.
+                        let afterOpen = LineInfo(start: line.firstNonSpace + 2, end: line.end, next: line.next,
+                                                 quoteDepth: 0, contentStart: 0, indent: 0, firstNonSpace: 0)
+                        if !lineContains(afterOpen, t, caseInsensitive: false) { htmlEnd = h }
+                    }
+                    previousBlank = false
+                    paragraphOpen = false
+                    continue
+                }
+            }
+
+            // Block starts that begin a new segment.
+            let markerWidth = relIndent < 4 ? listMarkerWidth(line.firstNonSpace, line.end) : 0
+            let heading = relIndent < 4 && isATXHeading(line.firstNonSpace, line.end)
+            if markerWidth > 0 || heading || (segStart >= 0 && line.quoteDepth > segQuote) {
+                flush(&self)
+            }
+            if markerWidth > 0 {
+                listIndent = line.indent + markerWidth
+                // The item's first line may itself open a fence: "- ```".
+                let contentAt = line.firstNonSpace + markerWidth
+                let (c, len) = fenceRun(contentAt, line.end)
+                if len > 0 {
+                    fence = Fence(char: c, length: len, quoteDepth: line.quoteDepth, indent: listIndent, inList: true)
+                    previousBlank = false
+                    paragraphOpen = false
+                    continue
+                }
+            }
+            if segStart < 0 {
+                segStart = line.firstNonSpace
+                segQuote = line.quoteDepth
+            }
+            segEnd = line.end
+            if heading {
+                flush(&self)
+                paragraphOpen = false
+            } else {
+                paragraphOpen = true
+            }
+            previousBlank = false
+        }
+        flush(&self)
+    }
+
+    // MARK: Inline scanning of a run of paragraph lines
+
+    mutating func scanInline(_ s: Int, _ e: Int, quoteDepth: Int) {
+        var i = s
+        while i < e {
+            let c = p[i]
+            switch c {
+            case BACKSLASH:
+                guard i + 1 < e else { i += 1; continue }
+                let d = p[i + 1]
+                if d == 0x28 {  // \(
+                    if let end = scanDelimited(i, e, open: 2, close: [BACKSLASH, 0x29], inline: true) {
+                        addMath(.parenInline, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
+                        i = copyFrom
+                        continue
+                    }
+                    i += 2
+                    continue
+                }
+                if d == 0x5B {  // \[
+                    if let end = scanDelimited(i, e, open: 2, close: [BACKSLASH, 0x5D], inline: false) {
+                        addMath(.bracketDisplay, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
+                        i = copyFrom
+                        continue
+                    }
+                    warnUnterminated(i, "\\[", "\\]")
+                    i += 2
+                    continue
+                }
+                if d == 0x62, let (name, openEnd) = environmentName(i, e) {  // \begin{
+                    let closer = Array("\\end{\(name)}".utf8)
+                    if let at = find(closer, from: openEnd, to: e) {
+                        addMath(.environment, i..<(at + closer.count), contentStart: i, contentEnd: at + closer.count,
+                                quoteDepth: quoteDepth, e: e)
+                        i = copyFrom
+                        continue
+                    }
+                    warnUnterminated(i, "\\begin{\(name)}", "\\end{\(name)}")
+                    i = openEnd
+                    continue
+                }
+                i += isASCIIPunct(d) ? 2 : 1
+            case BACKTICK:
+                var j = i
+                while j < e && p[j] == BACKTICK { j += 1 }
+                let len = j - i
+                if let close = findBacktickRun(len, from: j, to: e) {
+                    codeSpan(i..<(close + len), contentStart: j, contentEnd: close)
+                    i = close + len
+                } else {
+                    i = j
+                }
+            case DOLLAR:
+                if i + 1 < e && p[i + 1] == DOLLAR {
+                    if let end = scanDisplayDollar(i, e) {
+                        addMath(.dollarDisplay, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
+                        i = copyFrom
+                    } else {
+                        warnUnterminated(i, "$$", "$$")
+                        i += 2
+                    }
+                } else if let end = scanInlineDollar(i, e) {
+                    addMath(.dollarInline, i..<end, contentStart: i + 1, contentEnd: end - 1, quoteDepth: quoteDepth, e: e)
+                    i = copyFrom
+                } else {
+                    i += 1
+                }
+            case AT:
+                if let end = scanReference(i, e, segmentStart: s) {
+                    let label = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<end]), as: UTF8.self)
+                    references.append(CrossReference(label: label, range: i..<end, location: source.location(ofByte: i)))
+                    substitute(i..<end, .reference(references.count - 1))
+                    i = end
+                } else {
+                    i += 1
+                }
+            default:
+                i += 1
+            }
+        }
+    }
+
+    func find(_ needle: [UInt8], from: Int, to: Int) -> Int? {
+        let m = needle.count
+        var i = from
+        let first = needle[0]
+        while i + m <= to {
+            if p[i] == first {
+                var ok = true
+                for k in 1..<m where p[i + k] != needle[k] { ok = false; break }
+                if ok { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A run of exactly `len` backticks in `from..<to` (not part of a longer run).
+    func findBacktickRun(_ len: Int, from: Int, to: Int) -> Int? {
+        var i = from
+        while i < to {
+            if p[i] == BACKTICK {
+                var j = i
+                while j < to && p[j] == BACKTICK { j += 1 }
+                if j - i == len { return i }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    /// `\begin{NAME}` at `i` for a math environment: (NAME, index after the brace).
+    func environmentName(_ i: Int, _ e: Int) -> (String, Int)? {
+        let begin = Array("\\begin{".utf8)
+        guard i + begin.count < e else { return nil }
+        for k in 0..<begin.count where p[i + k] != begin[k] { return nil }
+        var j = i + begin.count
+        let nameStart = j
+        while j < e && p[j] != RBRACE && j - nameStart < 20 { j += 1 }
+        guard j < e, p[j] == RBRACE else { return nil }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: p[nameStart..<j]), as: UTF8.self)
+        guard SourceScanner.mathEnvironments.contains(name) else { return nil }
+        return (name, j + 1)
+    }
+
+    /// pandoc's inline-math content rule for `$…$` (`dollar`) or `\(…\)`; returns the
+    /// index after the closing delimiter.
+    func scanInlineDollar(_ i: Int, _ e: Int) -> Int? {
+        guard i + 1 < e, !isWhite(p[i + 1]) else { return nil }
+        var j = i + 1
+        while j < e {
+            let c = p[j]
+            if c == DOLLAR {
+                if j + 1 < e && isDigit(p[j + 1]) { return nil }
+                return j + 1
+            }
+            if c == BACKSLASH {
+                if let k = skipTextCommand(j, e) { j = k; continue }
+                j += 2
+                continue
+            }
+            if isWhite(c) {
+                while j < e && isWhite(p[j]) { j += 1 }
+                if j < e && p[j] == DOLLAR { return nil }
+                continue
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// `\text{…}` with balanced braces starting at `j` (a backslash); returns the index after it.
+    func skipTextCommand(_ j: Int, _ e: Int) -> Int? {
+        let t = Array("\\text{".utf8)
+        guard j + t.count <= e else { return nil }
+        for k in 0..<t.count where p[j + k] != t[k] { return nil }
+        var depth = 1
+        var k = j + t.count
+        while k < e {
+            let c = p[k]
+            if c == BACKSLASH { k += 2; continue }
+            if c == LBRACE { depth += 1 } else if c == RBRACE {
+                depth -= 1
+                if depth == 0 { return k + 1 }
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// `$$…$$`: the first `$$` after at least one byte.
+    func scanDisplayDollar(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 3
+        while j + 1 < e {
+            if p[j] == DOLLAR && p[j + 1] == DOLLAR { return j + 2 }
+            j += 1
+        }
+        return nil
+    }
+
+    /// `\(…\)` / `\[…\]` with `open` delimiter bytes at `i`; returns index after `close`.
+    func scanDelimited(_ i: Int, _ e: Int, open: Int, close: [UInt8], inline: Bool) -> Int? {
+        var j = i + open
+        guard j < e else { return nil }
+        while j + 1 < e {
+            if p[j] == close[0] && p[j + 1] == close[1] {
+                return j > i + open ? j + 2 : nil
+            }
+            if inline {
+                if p[j] == BACKSLASH { j += 2; continue }
+                if isWhite(p[j]) {
+                    while j < e && isWhite(p[j]) { j += 1 }
+                    if j < e && p[j] == DOLLAR { return nil }
+                    continue
+                }
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// `@fig-x`, `@tbl-x`, `@eq-x` (not preceded by a letter or digit); index after the label.
+    func scanReference(_ i: Int, _ e: Int, segmentStart: Int) -> Int? {
+        if i > segmentStart && (isAlnum(p[i - 1]) || p[i - 1] == 0x5F) { return nil }
+        var j = i + 1
+        let prefixes = ["fig-", "tbl-", "eq-"]
+        var ok = false
+        for pre in prefixes {
+            let b = Array(pre.utf8)
+            if j + b.count < e {
+                var m = true
+                for k in 0..<b.count where p[j + k] != b[k] { m = false; break }
+                if m && isAlnum(p[j + b.count]) { ok = true; break }
+            }
+        }
+        guard ok else { return nil }
+        while j < e && (isAlnum(p[j]) || p[j] == 0x2D || p[j] == 0x5F) { j += 1 }
+        while j > i + 1 && (p[j - 1] == 0x2D || p[j - 1] == 0x5F) { j -= 1 }
+        return j
+    }
+
+    mutating func warnUnterminated(_ i: Int, _ open: String, _ close: String) {
+        let loc = source.location(ofByte: i)
+        diagnostics.append(.warning(
+            source.path, loc, "unterminated math: '\(open)' has no matching '\(close)' before the end of the paragraph",
+            details: Diagnostic.quote(source, loc) + ["it is rendered as text; close it with '\(close)' (a blank line ends math), or write '\\\(open.first!)' for a literal character"]))
+    }
+
+    /// Records a math span (plus a trailing `{#eq-label}` for display math) and replaces it.
+    mutating func addMath(_ kind: MathSpan.Kind, _ range: Range<Int>, contentStart: Int, contentEnd: Int,
+                          quoteDepth: Int, e: Int) {
+        var whole = range
+        var label: String? = nil
+        if kind != .dollarInline && kind != .parenInline {
+            var k = range.upperBound
+            while k < e && isSpaceOrTab(p[k]) { k += 1 }
+            if k + 5 < e && p[k] == LBRACE && p[k + 1] == HASH && p[k + 2] == 0x65 && p[k + 3] == 0x71 && p[k + 4] == 0x2D {
+                var m = k + 5
+                while m < e && (isAlnum(p[m]) || p[m] == 0x2D || p[m] == 0x5F) { m += 1 }
+                if m < e && p[m] == RBRACE && m > k + 5 {
+                    label = String(decoding: UnsafeBufferPointer(rebasing: p[(k + 2)..<m]), as: UTF8.self)
+                    whole = range.lowerBound..<(m + 1)
+                }
+            }
+        }
+        let tex = stripQuoteMarkers(contentStart, contentEnd, quoteDepth: quoteDepth)
+        math.append(MathSpan(kind: kind, range: whole, tex: tex, label: label))
+        substitute(whole, .math(math.count - 1))
+    }
+
+    /// The bytes of `s..<e` as a string, with block quote markers removed after each line break.
+    func stripQuoteMarkers(_ s: Int, _ e: Int, quoteDepth: Int) -> String {
+        if quoteDepth == 0 {
+            return String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(e - s)
+        var i = s
+        while i < e {
+            let c = p[i]
+            bytes.append(c)
+            i += 1
+            if c == LF || (c == CR && !(i < e && p[i] == LF)) {
+                for _ in 0..<quoteDepth {
+                    var k = i
+                    var spaces = 0
+                    while k < e && p[k] == SPACE && spaces < 3 { k += 1; spaces += 1 }
+                    if k < e && p[k] == GT {
+                        k += 1
+                        if k < e && p[k] == SPACE { k += 1 }
+                        i = k
+                    } else {
+                        break
+                    }
+                }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A code span `range`; records it when it is an inline ``{swift} …`` expression.
+    mutating func codeSpan(_ range: Range<Int>, contentStart: Int, contentEnd: Int) {
+        var k = contentStart
+        while k < contentEnd && isWhite(p[k]) { k += 1 }
+        let tag = Array("{swift}".utf8)
+        guard contentEnd - k >= tag.count else { return }
+        for m in 0..<tag.count where p[k + m] != tag[m] { return }
+        k += tag.count
+        // The expression must be separated from the tag.
+        guard k == contentEnd || isWhite(p[k]) else { return }
+        while k < contentEnd && isWhite(p[k]) { k += 1 }
+        var end = contentEnd
+        while end > k && isWhite(p[end - 1]) { end -= 1 }
+        let exprStart = k
+        var raw = Array(UnsafeBufferPointer(rebasing: p[exprStart..<end]))
+        for idx in raw.indices where raw[idx] == LF || raw[idx] == CR { raw[idx] = SPACE }
+        let text = String(decoding: raw, as: UTF8.self)
+        let loc = source.location(ofByte: exprStart)
+        let lineStart = source.lineStarts[loc.line - 1]
+        let index = inlines.count
+        if text.isEmpty {
+            let l = source.location(ofByte: range.lowerBound)
+            diagnostics.append(.error(source.path, l, "empty inline expression: write an expression after '{swift}'",
+                                      details: Diagnostic.quote(source, l) + ["for example `{swift} 2 * h * d`"]))
+            return
+        }
+        let parsed = InlineExpressionParser.parse(text)
+        var kind = InlineExpression.Kind.value
+        var expression = text
+        switch parsed {
+        case .value: break
+        case .claim(let expr, let op, let literal, let literalOffset):
+            expression = expr
+            if op == "≈" {
+                if NumericLiteral(literal) == nil {
+                    let l = source.location(ofByte: exprStart + literalOffset)
+                    diagnostics.append(.error(
+                        source.path, l, "the right side of '≈' must be a decimal number, not '\(literal)'",
+                        details: Diagnostic.quote(source, l) + ["write the value as you want it printed, e.g. 4608, 0.10 or 2.41e-3; its last digit sets the tolerance"]))
+                }
+                kind = .approx(literal: literal)
+            } else {
+                kind = .exact(literal: literal)
+            }
+        }
+        inlines.append(InlineExpression(
+            index: index, kind: kind, range: range, expression: expression, expressionOffset: exprStart,
+            location: loc, byteColumn: exprStart - lineStart + 1))
+        substitute(range, .inline(index))
+    }
+}
