@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
         .testTarget(name: "WeaveRuntimeTests", dependencies: ["WeaveRuntime"]),
-        .testTarget(name: "WeaveTests", dependencies: ["Weave"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WeaveTests", dependencies: ["Weave", "CCmark"], exclude: ["Fixtures"]),
         .testTarget(name: "WeaveCLITests", dependencies: ["Weave"]),
     ],
     swiftLanguageModes: [.v6]

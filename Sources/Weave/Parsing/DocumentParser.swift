@@ -103,7 +103,8 @@ public enum DocumentParser {
                 value = String(value.dropFirst().dropLast())
             }
             options.raw.append(.init(key: key, value: value, line: articleLine))
-            let keyColumn = source.lineText(articleLine).count - t.count + 4
+            let afterBar = body.prefix(while: { $0 == " " || $0 == "\t" }).count
+            let keyColumn = source.lineText(articleLine).count - t.count + 4 + afterBar
             let loc = SourceLocation(line: articleLine, column: max(1, keyColumn))
             func bool() -> Bool? {
                 switch value.lowercased() {

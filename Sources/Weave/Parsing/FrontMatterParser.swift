@@ -22,6 +22,7 @@ enum FrontMatterParser {
             line += 1
         }
         guard closing > 0 else {
+            guard source.lineCount >= 2, looksLikeYAML(source.lineText(2)) else { return (FrontMatter(), 0, []) }
             let loc = SourceLocation(line: 1, column: 1)
             return (FrontMatter(), 0, [.warning(source.path, loc, "front matter is not closed: the first line is '---' but no later line is '---' or '...'",
                                                 details: ["it is rendered as Markdown; add a line '---' after the YAML block"])])
@@ -32,26 +33,36 @@ enum FrontMatterParser {
         var fm = FrontMatter(range: 0..<bodyStart)
         var diags: [Diagnostic] = []
         let lineOffset = 1  // YAML line 1 is article line 2
+        // As in pandoc, the block is front matter only if it is a YAML mapping;
+        // otherwise (`---` / `Foo` / `---`, or `---` / `---`) it is Markdown.
+        let notFrontMatter = (FrontMatter(), 0, [Diagnostic]())
         do {
-            if let node = try Yams.compose(yaml: yaml) {
-                if let mapping = node.mapping {
-                    flatten(mapping, prefix: "", into: &fm, lineOffset: lineOffset)
-                } else if !yaml.trimmingSpaces().isEmpty {
-                    let loc = SourceLocation(line: 2, column: 1)
-                    diags.append(.warning(source.path, loc, "front matter should be a YAML mapping (key: value lines); it is ignored",
-                                          details: Diagnostic.quote(source, loc) + ["for example:", "title: My article", "date: 2026-11-29"]))
-                }
-            }
-        } catch let error as YamlError {
-            let (mark, problem) = describe(error)
-            let loc = mark.map { SourceLocation(line: $0.line + lineOffset, column: max(1, $0.column)) }
-                ?? SourceLocation(line: 2, column: 1)
-            diags.append(.error(source.path, loc, "invalid YAML in front matter: \(problem)",
-                                details: Diagnostic.quote(source, loc) + ["the front matter is ignored until this is fixed"]))
+            guard let node = try Yams.compose(yaml: yaml), let mapping = node.mapping else { return notFrontMatter }
+            flatten(mapping, prefix: "", into: &fm, lineOffset: lineOffset)
         } catch {
-            diags.append(.error(source.path, SourceLocation(line: 2, column: 1), "invalid YAML in front matter: \(error)"))
+            // Invalid YAML: report it only when the block looks meant as front matter
+            // (its first line is `key:`); otherwise it is Markdown.
+            guard looksLikeYAML(yaml) else { return notFrontMatter }
+            if let e = error as? YamlError {
+                let (mark, problem) = describe(e)
+                let loc = mark.map { SourceLocation(line: $0.line + lineOffset, column: max(1, $0.column)) }
+                    ?? SourceLocation(line: 2, column: 1)
+                diags.append(.error(source.path, loc, "invalid YAML in front matter: \(problem)",
+                                    details: Diagnostic.quote(source, loc) + ["the front matter is ignored until this is fixed"]))
+            } else {
+                diags.append(.error(source.path, SourceLocation(line: 2, column: 1), "invalid YAML in front matter: \(error)"))
+            }
         }
         return (fm, bodyStart, diags)
+    }
+
+    /// The first non-blank line is `key:` or `key: value`.
+    static func looksLikeYAML(_ yaml: String) -> Bool {
+        guard let first = yaml.split(separator: "\n").first(where: { !$0.allSatisfy { $0 == " " || $0 == "\r" } }) else { return false }
+        let t = first.drop(while: { $0 == " " })
+        guard let colon = t.firstIndex(of: ":") else { return false }
+        let key = t[..<colon]
+        return !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
     private static func isDelimiter(_ source: SourceText, line: Int, from: Int, dashesOnly: Bool) -> Bool {
