@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import Weave
+
+struct HTMLRendererTests {
+    @Test func headingAnchorsAreUnique() {
+        #expect(htmlBody("# Intro\n\n## Intro\n\n### Attention: $O(n^2)$?\n")
+            == "<h1 id=\"intro\">Intro<a class=\"anchor\" href=\"#intro\" aria-hidden=\"true\">#</a></h1>\n"
+            + "<h2 id=\"intro-1\">Intro<a class=\"anchor\" href=\"#intro-1\" aria-hidden=\"true\">#</a></h2>\n"
+            + "<h3 id=\"attention-on2\">Attention: <span class=\"math inline\">\\(O(n^2)\\)</span>?<a class=\"anchor\" href=\"#attention-on2\" aria-hidden=\"true\">#</a></h3>\n")
+    }
+
+    @Test func cellWithOutputsTableAndNumberedFigure() {
+        let text = "```{swift}\n//| label: fig-err\n//| caption: Error <vs> n\nlet x = 1\n```\n\nSee @fig-err and @tbl-none.\n"
+        let results = ArticleResults(blocks: [BlockResult(status: .ok, items: [
+            .text("a < b\n"),
+            .table(TableOutput(headers: ["n"], alignments: [.right], rows: [["1"]])),
+            .figure(FigureOutput(svg: "<svg viewBox=\"0 0 1 1\"></svg>")),
+        ])])
+        let html = htmlBody(text, results: results)
+        #expect(html == """
+        <div class="cell">
+        <pre class="cell-code"><code class="language-swift">let x = 1
+        </code></pre>
+        <pre class="cell-output"><code>a &lt; b
+        </code></pre>
+        <div class="table-wrap"><table class="cell-table">
+        <thead>
+        <tr><th class="right">n</th></tr>
+        </thead>
+        <tbody>
+        <tr><td class="right">1</td></tr>
+        </tbody>
+        </table></div>
+        <figure class="cell-figure" id="fig-err">
+        <div class="figure-body"><svg viewBox="0 0 1 1"></svg></div>
+        <figcaption>Figure 1: Error &lt;vs&gt; n</figcaption>
+        </figure>
+        </div>
+        <p>See <a class="xref" href="#fig-err">Figure 1</a> and <strong class="xref-unknown">?@tbl-none</strong>.</p>
+
+        """)
+        let doc = parse(text)
+        #expect(Numbering(document: doc).unknownReferences(in: doc).map(\.headline) == ["t.md:7:18: error: unknown reference '@tbl-none'"])
+    }
+
+    @Test func failedBlockShowsItsErrorAndPartialOutput() {
+        let text = "```{swift}\nprint(1)\n```\n"
+        let results = ArticleResults(blocks: [BlockResult(status: .failed, items: [.text("1\n")], error: "t.md:2:1: error: boom")])
+        #expect(htmlBody(text, results: results).contains("<pre class=\"cell-output\"><code>1\n</code></pre>\n<pre class=\"cell-error\"><code>t.md:2:1: error: boom</code></pre>"))
+    }
+
+    @Test func inlineValuesAndClaims() {
+        let text = "A `{swift} x` B `{swift} y ≈ 4608` C `{swift} z`.\n"
+        let results = ArticleResults(
+            inlines: [InlineResult(text: "42"), InlineResult(), InlineResult(error: "cannot find 'z' in scope")],
+            claims: [ClaimResult(kind: .approx, line: 1, column: 26, expression: "y", expected: "4608", actual: "4608.2", tolerance: "0.5", status: .passed)])
+        #expect(htmlBody(text, results: results) == "<p>A <span class=\"inline-value\">42</span> B <span class=\"claim claim-ok\" title=\"checked: y ≈ 4608 (holds)\">4608</span> C <code class=\"inline-error\" title=\"cannot find &#39;z&#39; in scope\">z</code>.</p>\n".replacingOccurrences(of: "&#39;", with: "'"))
+    }
+
+    @Test func pageHasTitleMetaAndMathScripts() {
+        let doc = parse("---\ntitle: \"A <b> title\"\nauthor: Ann\ndate: 2026-01-02\n---\nText $x$\n")
+        let page = String(decoding: HTMLPage(mathAssets: .local, indexLink: "index.html").render(document: doc, body: HTMLRenderer(document: doc).renderBody()), as: UTF8.self)
+        #expect(page.contains("<title>A &lt;b&gt; title</title>"))
+        #expect(page.contains("<h1 class=\"title\">A &lt;b&gt; title</h1>"))
+        #expect(page.contains("<p class=\"meta\">Ann · 2026-01-02</p>"))
+        #expect(page.contains("<link rel=\"stylesheet\" href=\"katex/katex.min.css\">"))
+        #expect(page.contains("<script defer src=\"katex/contrib/auto-render.min.js\"></script>"))
+        #expect(page.contains("<a href=\"index.html\">← All articles</a>"))
+        #expect(page.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+    }
+
+    @Test func pagesWithoutMathLoadNoKaTeX() {
+        let doc = parse("Plain\n")
+        let page = String(decoding: HTMLPage().render(document: doc, body: HTMLRenderer(document: doc).renderBody()), as: UTF8.self)
+        #expect(!page.contains("katex"))
+    }
+}
