@@ -107,9 +107,11 @@ public struct Plot: Sendable {
 
     /// A line through the points (xs[i], ys[i]) in order; `xs` and `ys` have equal length.
     /// Non-finite points (and non-positive ones on log axes) are dropped and break the
-    /// line. `marker` also draws a marker at every point. O(n).
+    /// line. `marker` also draws a marker at every point. `style` nil: solid, or dashed,
+    /// dotted, dash-dot for the 9th–16th, 17th–24th, … series that take palette colours
+    /// (so series stay distinguishable after the 8 colours repeat). O(n).
     public mutating func line<XS: Sequence, YS: Sequence>(
-        _ xs: XS, _ ys: YS, label: String? = nil, style: LineStyle = .solid,
+        _ xs: XS, _ ys: YS, label: String? = nil, style: LineStyle? = nil,
         color: PlotColor? = nil, width: Double = 1.75, marker: Marker? = nil, markerSize: Double = 3.5
     ) where XS.Element: PlotNumber, YS.Element: PlotNumber {
         addSeries(.line, xs, ys, label: label, color: color, style: style, width: width,
@@ -120,7 +122,7 @@ public struct Plot: Sendable {
     /// geometrically when `xScale` is `.log` at the time of the call). O(samples).
     public mutating func function(
         over range: ClosedRange<Double>, samples: Int = 200, label: String? = nil,
-        style: LineStyle = .solid, color: PlotColor? = nil, width: Double = 1.75,
+        style: LineStyle? = nil, color: PlotColor? = nil, width: Double = 1.75,
         _ f: (Double) -> Double
     ) {
         precondition(samples >= 2, "Plot.function: samples must be at least 2, got \(samples)")
@@ -146,16 +148,17 @@ public struct Plot: Sendable {
         _ xs: XS, _ ys: YS, label: String? = nil, marker: Marker = .circle,
         color: PlotColor? = nil, markerSize: Double = 3.5
     ) where XS.Element: PlotNumber, YS.Element: PlotNumber {
-        addSeries(.scatter, xs, ys, label: label, color: color, style: .solid, width: 1.5,
+        addSeries(.scatter, xs, ys, label: label, color: color, style: nil, width: 1.5,
                   marker: marker, markerSize: markerSize, arrows: 0, startMarker: false, function: "scatter")
     }
 
     /// A trajectory of a dynamical system: a line with a filled disc at its first point
     /// and `arrows` arrowheads spaced evenly along its length (on screen) pointing in the
-    /// direction of travel; `endMarker` optionally marks the last point. O(n).
+    /// direction of travel; `endMarker` optionally marks the last point. `style` as in
+    /// `line`. O(n).
     public mutating func trajectory<XS: Sequence, YS: Sequence>(
         _ xs: XS, _ ys: YS, label: String? = nil, color: PlotColor? = nil,
-        style: LineStyle = .solid, width: Double = 1.75, arrows: Int = 3,
+        style: LineStyle? = nil, width: Double = 1.75, arrows: Int = 3,
         startMarker: Bool = true, endMarker: Marker? = nil
     ) where XS.Element: PlotNumber, YS.Element: PlotNumber {
         precondition(arrows >= 0, "Plot.trajectory: arrows must be non-negative, got \(arrows)")
@@ -166,7 +169,7 @@ public struct Plot: Sendable {
     /// `trajectory` from (x, y) pairs.
     public mutating func trajectory(
         _ points: [(Double, Double)], label: String? = nil, color: PlotColor? = nil,
-        style: LineStyle = .solid, width: Double = 1.75, arrows: Int = 3,
+        style: LineStyle? = nil, width: Double = 1.75, arrows: Int = 3,
         startMarker: Bool = true, endMarker: Marker? = nil
     ) {
         trajectory(points.map(\.0), points.map(\.1), label: label, color: color, style: style,
@@ -244,7 +247,7 @@ public struct Plot: Sendable {
 
     private mutating func addSeries<XS: Sequence, YS: Sequence>(
         _ kind: PlotSeries.Kind, _ xs: XS, _ ys: YS, label: String?, color: PlotColor?,
-        style: LineStyle, width: Double, marker: Marker?, markerSize: Double, arrows: Int,
+        style: LineStyle?, width: Double, marker: Marker?, markerSize: Double, arrows: Int,
         startMarker: Bool, function: String
     ) where XS.Element: PlotNumber, YS.Element: PlotNumber {
         let x = xs.map(\.plotValue), y = ys.map(\.plotValue)
@@ -274,7 +277,8 @@ struct PlotSeries: Sendable {
     var ys: [Double]
     var label: String?
     var color: PlotColor?
-    var style: LineStyle
+    /// nil: automatic (resolved by the renderer, see `Plot.line`).
+    var style: LineStyle?
     var lineWidth: Double
     var marker: Marker?
     var markerSize: Double
@@ -282,6 +286,9 @@ struct PlotSeries: Sendable {
     var startMarker: Bool
     /// 1-based number among the plot's series (for warnings about unlabelled series).
     var number: Int
+
+    /// The resolved style (solid when still automatic).
+    var lineStyle: LineStyle { style ?? .solid }
 
     var name: String {
         if let label { return "series '\(label)'" }

@@ -120,10 +120,13 @@ struct PlotRenderer {
                 if runs.isEmpty { warnings.append("\(s.name) has no points to draw") }
                 dataPoints += runs.count
                 let color: PlotColor
+                var s = s
                 if let c = s.color {
                     color = c
                 } else {
+                    let cycle = paletteIndex / PlotColor.palette.count
                     color = PlotColor.palette[paletteIndex % PlotColor.palette.count]
+                    if s.style == nil { s.style = LineStyle.allCases[cycle % LineStyle.allCases.count] }
                     paletteIndex += 1
                 }
                 prepared.append(.series(s, color: color, runs: runs))
@@ -279,7 +282,7 @@ struct PlotRenderer {
         var xTicks = AxisTicks(major: [], labels: [])
         for _ in 0..<2 {
             plotW = Swift.max(20, W - left - right)
-            var count = Swift.min(10, Swift.max(2, Int(plotW / 65)))
+            var count = Swift.min(10, Swift.max(2, Int(plotW / 55)))
             while true {
                 xTicks = axisTicks(min: xr.0, max: xr.1, scale: plot.xScale, maxCount: count)
                 let map = AxisMap(lo: xr.0, hi: xr.1, scale: plot.xScale, p0: left, p1: left + plotW)
@@ -495,9 +498,9 @@ struct PlotRenderer {
             case .series(let s, let color, _):
                 guard let label = s.label else { continue }
                 switch s.kind {
-                case .line: out.append(LegendEntry(label: label, color: color, sample: .line(s.style, s.lineWidth, s.marker, s.markerSize)))
+                case .line: out.append(LegendEntry(label: label, color: color, sample: .line(s.lineStyle, s.lineWidth, s.marker, s.markerSize)))
                 case .scatter: out.append(LegendEntry(label: label, color: color, sample: .scatter(s.marker ?? .circle, s.markerSize)))
-                case .trajectory: out.append(LegendEntry(label: label, color: color, sample: .trajectory(s.style, s.lineWidth)))
+                case .trajectory: out.append(LegendEntry(label: label, color: color, sample: .trajectory(s.lineStyle, s.lineWidth)))
                 }
             case .quiver(let q, let color, _):
                 if let label = q.label { out.append(LegendEntry(label: label, color: color, sample: .arrow)) }
@@ -683,14 +686,32 @@ struct PlotRenderer {
             w.line("<text x=\"\(x)\" y=\"\(y)\" transform=\"rotate(-90 \(x) \(y))\" text-anchor=\"middle\" font-size=\"\(SVGText.number(Self.labelFont))\" fill=\"\(Self.inkColor)\">\(SVGText.escape(yLabel))</text>")
         }
         if let title = plot.title {
-            let x = SVGText.number(rect.x + rect.width / 2)
-            w.line("<text x=\"\(x)\" y=\"\(SVGText.number(Self.outer + Self.titleFont * 0.8))\" text-anchor=\"middle\" font-size=\"\(SVGText.number(Self.titleFont))\" font-weight=\"600\" fill=\"#111111\">\(SVGText.escape(title))</text>")
+            let (text, size, width) = Self.fitTitle(title, available: plot.width - 2 * Self.outer)
+            // Centred over the plot area, shifted to stay inside the canvas.
+            let cx = Swift.min(Swift.max(rect.x + rect.width / 2, Self.outer + width / 2), plot.width - Self.outer - width / 2)
+            w.line("<text x=\"\(SVGText.number(cx))\" y=\"\(SVGText.number(Self.outer + Self.titleFont * 0.8))\" text-anchor=\"middle\" font-size=\"\(SVGText.number(size))\" font-weight=\"600\" fill=\"#111111\">\(SVGText.escape(text))</text>")
         }
 
         if let box = legendBox, !entries.isEmpty {
             writeLegend(&w, entries, box)
         }
         w.line("</svg>")
+    }
+
+    /// The title's text, font size and estimated width: shrunk down to 10 px to fit
+    /// `available`, then cut with "…" if still too wide (bold text is up to ~20% wider).
+    static func fitTitle(_ title: String, available: Double) -> (String, Double, Double) {
+        func width(_ s: String, _ size: Double) -> Double { SVGText.textWidth(s, fontSize: size) * 1.2 }
+        let full = width(title, titleFont)
+        if full <= available { return (title, titleFont, full) }
+        let size = Swift.max(10, (titleFont * available / full * 10).rounded(.down) / 10)
+        var scalars = Array(title.unicodeScalars)
+        var text = title
+        while width(text, size) > available && !scalars.isEmpty {
+            scalars.removeLast()
+            text = String(String.UnicodeScalarView(scalars)) + "…"
+        }
+        return (text, size, width(text, size))
     }
 
     // MARK: - Element writers
@@ -705,7 +726,7 @@ struct PlotRenderer {
         if !sc.polylines.isEmpty {
             var path = PathBuilder()
             for line in sc.polylines { path.polyline(line) }
-            w.line("<path d=\"\(path.data)\"\(Self.strokeAttributes(color, s.lineWidth, s.style))/>")
+            w.line("<path d=\"\(path.data)\"\(Self.strokeAttributes(color, s.lineWidth, s.lineStyle))/>")
         }
         if let marker = s.marker, !sc.markers.isEmpty {
             Self.writeMarkers(&w, marker, sc.markers, size: s.markerSize, color: color)
