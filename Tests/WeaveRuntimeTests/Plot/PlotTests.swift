@@ -6,6 +6,17 @@ import Testing
 // byte; to accept a deliberate change, look at the new rendering first, then run
 //   WEAVE_UPDATE_GOLDEN=1 swift test --skip-build --filter PlotGoldenTests
 // which rewrites the files (and passes). Without the variable a missing golden fails.
+// The goldens are read from the source tree (so an update is seen without a rebuild),
+// or, when the source tree is not there, from the test bundle's copy
+// (`resources: [.copy("Plot/Golden")]`).
+//
+// Checked by hand (2026-11-29, and again after each golden update): every golden parses
+// with python3's `xml.dom.minidom.parseString`, and `rsvg-convert -z 1.5 X.svg -o X.png`
+// renders it; the PNGs were inspected by eye (axes, ticks, legend clear of the data,
+// arrows visible). Command:
+//   for f in Tests/WeaveRuntimeTests/Plot/Golden/*.svg; do
+//     python3 -c "import sys, xml.dom.minidom as m; m.parseString(open(sys.argv[1], 'rb').read())" "$f"
+//     rsvg-convert -z 1.5 "$f" -o "/tmp/$(basename "$f" .svg).png"; done
 
 enum Golden {
     static func check(_ name: String, _ svg: String, filePath: String = #filePath) throws {
@@ -16,7 +27,10 @@ enum Golden {
             try Data(svg.utf8).write(to: url, options: .atomic)
             return
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        // The bundle copy is only for a build whose source tree is gone.
+        let source = FileManager.default.fileExists(atPath: dir.path)
+        let bundled = Bundle.module.url(forResource: "Golden", withExtension: nil)?.appendingPathComponent(name + ".svg")
+        guard let data = source ? FileManager.default.contents(atPath: url.path) : bundled.flatMap({ FileManager.default.contents(atPath: $0.path) }) else {
             Issue.record("missing golden \(url.path); create it with WEAVE_UPDATE_GOLDEN=1")
             return
         }
@@ -188,7 +202,7 @@ enum GoldenPlots {
 
 @Suite("Plot goldens")
 struct PlotGoldenTests {
-    @Test("line plot", arguments: ["line", "loglog", "scatter", "phase"])
+    @Test("golden SVG", arguments: ["line", "loglog", "scatter", "phase"])
     func golden(_ name: String) throws {
         let plot = try #require(GoldenPlots.named(name))
         #expect(plot.warnings.isEmpty)
