@@ -176,6 +176,23 @@ public struct Plot: Sendable {
                    width: width, arrows: arrows, startMarker: startMarker, endMarker: endMarker)
     }
 
+    /// `trajectory` through the states of a system with two or more variables: the point
+    /// of each state is (state[components.0], state[components.1]); e.g. the (φ₁, θ₁)
+    /// projection of a 4-variable solution is `components: (0, 2)`.
+    public mutating func trajectory(
+        states: [[Double]], components: (Int, Int) = (0, 1), label: String? = nil,
+        color: PlotColor? = nil, style: LineStyle? = nil, width: Double = 1.75, arrows: Int = 3,
+        startMarker: Bool = true, endMarker: Marker? = nil
+    ) {
+        let (i, j) = components
+        precondition(i >= 0 && j >= 0, "Plot.trajectory: component indices must be non-negative")
+        for (n, state) in states.enumerated() {
+            precondition(state.count > Swift.max(i, j), "Plot.trajectory: state \(n) has \(state.count) components, needs \(Swift.max(i, j) + 1)")
+        }
+        trajectory(states.map { $0[i] }, states.map { $0[j] }, label: label, color: color, style: style,
+                   width: width, arrows: arrows, startMarker: startMarker, endMarker: endMarker)
+    }
+
     /// A vector field drawn as arrows on a `grid` × `gridY` lattice of nodes spanning
     /// `xRange` × `yRange` (ends included; `gridY` defaults to `grid`). `field(x, y)`
     /// returns the vector (dx, dy) in data units; each arrow is centred on its node and

@@ -95,6 +95,11 @@ public struct Table: Sendable, Equatable {
         columns.append(Column(header: header, cells: cells, format: format, alignment: align))
     }
 
+    /// Appends a column of mixed values: `t.column("value", cells: [1, 2.5, "n/a"])`.
+    public mutating func column(_ header: String, cells: [any TableCellConvertible], format: NumberFormat = .automatic, align: TableAlignment? = nil) {
+        column(header, cells.map(\.tableCell), format: format, align: align)
+    }
+
     /// Appends a row; it must have one cell per column. O(columns).
     public mutating func addRow(_ cells: [any TableCellConvertible]) {
         precondition(!columns.isEmpty, "Table.addRow: define the headers first (Table(headers:) or column(_:_:))")

@@ -135,6 +135,18 @@ struct PlotDataTests {
         #expect(p.warnings.isEmpty)
     }
 
+    @Test("trajectory from multi-variable states picks the requested components")
+    func trajectoryStates() {
+        var p = Plot()
+        p.trajectory(states: [[1, 2, 3, 4], [5, 6, 7, 8]], components: (0, 2))
+        guard case .series(let s) = p.elements[0] else { Issue.record("no series"); return }
+        #expect(s.xs == [1, 5] && s.ys == [3, 7])
+        var q = Plot()
+        q.trajectory([(1.0, 2.0), (3.0, 4.0)])
+        guard case .series(let t) = q.elements[0] else { Issue.record("no series"); return }
+        #expect(t.xs == [1, 3] && t.ys == [2, 4])
+    }
+
     @Test("function sampling: evenly on linear axes, geometrically on log axes")
     func functionSampling() {
         var p = Plot()

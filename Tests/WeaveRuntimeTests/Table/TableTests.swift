@@ -65,6 +65,15 @@ struct TableBuildingTests {
         #expect(d.alignments == [.right, .left])
     }
 
+    @Test("a mixed column from existential cells")
+    func mixedColumn() {
+        var t = Table()
+        t.column("value", cells: [1, 2.5, "n/a"], format: .fixed(1))
+        let d = t.build()
+        #expect(d.rows == [["1.0"], ["2.5"], ["n/a"]])
+        #expect(d.alignments == [.left])
+    }
+
     @Test("non-finite numbers")
     func nonFinite() {
         var t = Table()
