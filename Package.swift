@@ -61,7 +61,7 @@ let package = Package(
             path: "Benchmarks/WeaveBench"
         ),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"]),
-        .testTarget(name: "WeaveRuntimeTests", dependencies: ["WeaveRuntime"], resources: [.copy("Plot/Golden")]),
+        .testTarget(name: "WeaveRuntimeTests", dependencies: ["WeaveRuntime"], exclude: ["Format/reference"], resources: [.copy("Plot/Golden")]),
         .testTarget(name: "WeaveTests", dependencies: ["Weave", "CCmark"], exclude: ["Fixtures"]),
         .testTarget(name: "WeaveCLITests", dependencies: ["Weave"]),
     ],
