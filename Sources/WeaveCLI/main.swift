@@ -13,17 +13,91 @@ struct WeaveCommand: ParsableCommand {
         commandName: "weave",
         abstract: "Render Markdown articles with executable Swift blocks, and check their claims.",
         version: WeaveInfo.version,
-        subcommands: [Render.self]
+        subcommands: [Render.self, Check.self]
     )
+}
+
+/// Options shared by `render` and `check`.
+struct RunOptions: ParsableArguments {
+    @Argument(help: "Articles (.md files) or directories (every *.md below them).")
+    var paths: [String] = []
+
+    @Option(name: .shortAndLong, help: "Articles processed in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(name: .long, help: "Seconds one article's program may run (default 300; front matter 'timeout' overrides).")
+    var timeout: Double?
+
+    @Flag(name: .long, help: "Ignore cached results: compile and run every article.")
+    var noCache = false
+
+    @Option(name: .long, help: "Cache folder (default .weave-cache).")
+    var cacheDir: String = ".weave-cache"
+
+    @Option(name: .long, help: "Folder with libWeaveArticle.so and its modules (default: next to weave, or $WEAVE_KIT_DIR).")
+    var kit: String?
+
+    @Flag(name: .shortAndLong, help: "Say per article whether it was cached, compiled, or failed, and why it was stale.")
+    var verbose = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("no articles given; pass .md files or directories, e.g. 'notebooks/'") }
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1, not \(j)") }
+        if let t = timeout, t <= 0 { throw ValidationError("--timeout must be a positive number of seconds, not \(t)") }
+    }
+
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func collect() throws -> [Article] {
+        do {
+            let articles = try Site.collect(paths)
+            if articles.isEmpty {
+                throw UsageError("no articles (*.md files) found in \(paths.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            return articles
+        } catch let e as UsageError {
+            Console.error(e.description)
+            throw ExitCode(2)
+        }
+    }
+
+    func runner() throws -> ArticleRunner {
+        var exec = ExecutionOptions()
+        if let t = timeout { exec.timeout = t }
+        exec.useCache = !noCache
+        exec.cacheDirectory = cacheDir
+        do {
+            let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: cacheDir)
+            return ArticleRunner(toolchain: toolchain, options: exec)
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Prints a report's diagnostics and, with -v, its status.
+    func print(_ r: Build.Report, written: Bool?) {
+        for d in r.diagnostics { Console.error(d.description) }
+        guard verbose else { return }
+        var line = "\(r.article.path): "
+        switch r.status {
+        case .cached?: line += "cached"
+        case .ran(let s, let reason)?: line += String(format: "compiled and ran in %.2f s (stale: %@)", s, reason)
+        case .nothingToRun?: line += "no code to run"
+        case nil: line += r.failed ? "not run" : "not executed"
+        }
+        if r.failed { line += "; FAILED" }
+        if let w = written { line += w ? "; written" : "; not written (earlier output kept)" }
+        Console.error(line)
+    }
 }
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Render articles to HTML and Markdown.",
-        discussion: "A directory argument means every *.md file below it. Failing articles are reported and not written; their earlier outputs are kept.")
+        abstract: "Run articles and render them to HTML and Markdown.",
+        discussion: "Failing articles are reported and not written; their earlier outputs are kept. Exit status: 0 all rendered, 1 an article failed (or is stale with --check), 2 usage or I/O error.")
 
-    @Argument(help: "Articles (.md files) or directories.")
-    var paths: [String] = []
+    @OptionGroup var common: RunOptions
 
     @Option(name: .long, help: "Output folder.")
     var out: String = "_site"
@@ -31,17 +105,16 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "Output formats, comma-separated: html, md.")
     var to: String = "html,md"
 
-    @Option(name: .long, help: "Where pages load KaTeX from: cdn or local (copied from Debian's libjs-katex into OUT/katex).")
+    @Option(name: .long, help: "Where pages load KaTeX from: cdn, or local (copied from Debian's libjs-katex into OUT/katex).")
     var katex: String = "cdn"
 
     @Flag(name: .long, help: "Write nothing; exit 1 if any output on disk differs from a fresh render.")
     var check = false
 
-    @Flag(name: .shortAndLong, help: "Say per article what happened.")
-    var verbose = false
+    @Flag(name: .long, help: "Do not run code: blocks render as code, inline expressions as written.")
+    var noExecute = false
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("no articles given; pass .md files or directories, e.g. 'weave render notebooks/'") }
         _ = try formats()
         guard HTMLPage.MathAssets(rawValue: katex) != nil else {
             throw ValidationError("unknown --katex value '\(katex)'; expected 'cdn' or 'local'")
@@ -62,66 +135,228 @@ struct Render: ParsableCommand {
     }
 
     func run() throws {
-        let articles: [Article]
-        do {
-            articles = try Site.collect(paths)
-        } catch let e as UsageError {
-            Console.error(e.description)
-            throw ExitCode(2)
-        }
+        let articles = try common.collect()
+        let runner = noExecute ? nil : try common.runner()
         let renderer = ArticleRenderer(formats: try formats(), mathAssets: HTMLPage.MathAssets(rawValue: katex)!)
-        var failed = 0
-        var stale: [String] = []
-        var ioError = false
-        for article in articles {
-            let bytes: [UInt8]
-            do {
-                bytes = try FileIO.read(article.path)
-            } catch {
-                Console.error("error: \(error)")
-                ioError = true
-                continue
-            }
-            let doc = DocumentParser.parse(path: article.path, bytes: bytes)
-            var diags = doc.diagnostics + Numbering(document: doc).unknownReferences(in: doc)
-            diags.sort { ($0.location ?? SourceLocation(line: 0, column: 0)) < ($1.location ?? SourceLocation(line: 0, column: 0)) }
-            for d in diags { Console.error(d.description) }
-            if diags.contains(where: \.isError) {
-                failed += 1
-                if verbose { Console.error("\(article.path): failed; not written") }
-                continue
-            }
-            let files = renderer.outputs(for: article, document: doc, results: nil)
-            for (rel, data) in files {
-                let target = FileIO.join(out, rel)
-                if check {
-                    if (try? FileIO.read(target)) != data { stale.append(target) }
-                    continue
+        let build = Build(jobs: common.jobCount, runner: runner, renderer: renderer)
+        let tally = Tally()
+        let out = self.out, check = self.check, opts = self.common
+        let progress = Progress(enabled: isatty(2) != 0)
+        Interrupts.install()
+        build.run(articles, deliver: { report in
+            progress.clear()
+            var written: Bool? = nil
+            if report.failed {
+                tally.failed()
+                written = false
+            } else {
+                for (rel, data) in report.files {
+                    let target = FileIO.join(out, rel)
+                    if check {
+                        if (try? FileIO.read(target)) != data { tally.stale(target) }
+                        continue
+                    }
+                    do {
+                        try FileIO.writeAtomically(data, to: target)
+                    } catch {
+                        Console.error("error: \(error)")
+                        tally.ioError()
+                    }
                 }
-                do {
-                    try FileIO.writeAtomically(data, to: target)
-                } catch {
-                    Console.error("error: \(error)")
-                    ioError = true
-                }
+                if !check { written = true }
             }
-            if verbose && !check { Console.error("\(article.path): rendered") }
-        }
+            opts.print(report, written: check ? nil : written)
+        }, progress: { done, total, article in
+            progress.show("[\(done)/\(total)] \(article.path)")
+        })
+        progress.clear()
         if !check && renderer.mathAssets == .local {
-            do { try Site.installKatex(into: out) } catch { Console.error("\(error)"); ioError = true }
+            do { try Site.installKatex(into: out) } catch { Console.error("\(error)"); tally.ioError() }
         }
-        if check && !stale.isEmpty {
-            Console.error("weave render --check: \(stale.count) output file\(stale.count == 1 ? "" : "s") out of date:")
-            for s in stale { Console.error("    \(s)") }
-            Console.error("run 'weave render \(paths.joined(separator: " "))' to update them")
+        if check && !tally.staleFiles.isEmpty {
+            Console.error("weave render --check: \(tally.staleFiles.count) output file\(tally.staleFiles.count == 1 ? "" : "s") out of date:")
+            for s in tally.staleFiles { Console.error("    \(s)") }
+            Console.error("run 'weave render \(common.paths.joined(separator: " "))\(out == "_site" ? "" : " --out \(out)")' to update them")
         }
-        if ioError { throw ExitCode(2) }
-        if failed > 0 || !stale.isEmpty { throw ExitCode(1) }
+        if tally.failures > 0 {
+            Console.error("weave render: \(tally.failures) of \(articles.count) article\(articles.count == 1 ? "" : "s") failed")
+        }
+        if tally.ioErrors > 0 { throw ExitCode(2) }
+        if tally.failures > 0 || !tally.staleFiles.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every block and evaluate every claim; write nothing.",
+        discussion: "Exit status: 0 every block ran and every claim holds; 1 a claim failed, or a block did not compile, crashed or timed out; 2 usage or I/O error. Each problem is reported as 'path:line:col: error: message'.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github }
+
+    @OptionGroup var common: RunOptions
+
+    @Option(name: .long, help: "Report format: text (default), json (the claims manifest, on standard output), github (workflow annotations).")
+    var format: Format = .text
+
+    func run() throws {
+        let articles = try common.collect()
+        let runner = try common.runner()
+        let build = Build(jobs: common.jobCount, runner: runner, renderer: nil)
+        let tally = Tally()
+        let manifest = Manifest()
+        let format = self.format, opts = self.common
+        let progress = Progress(enabled: isatty(2) != 0 && format == .text)
+        Interrupts.install()
+        build.run(articles, deliver: { report in
+            progress.clear()
+            if report.failed { tally.failed() }
+            tally.claims(report.results?.claims ?? [])
+            switch format {
+            case .text:
+                opts.print(report, written: nil)
+            case .json:
+                manifest.add(report)
+            case .github:
+                for d in report.diagnostics { Swift.print(GitHub.annotation(d)) }
+            }
+        }, progress: { done, total, article in
+            progress.show("[\(done)/\(total)] \(article.path)")
+        })
+        progress.clear()
+        if format == .json {
+            Swift.print(manifest.json())
+        }
+        let summary = "weave check: \(articles.count) article\(articles.count == 1 ? "" : "s"), \(tally.claimCount) claim\(tally.claimCount == 1 ? "" : "s"): \(tally.claimsPassed) hold, \(tally.claimsFailed) failed" + (tally.claimsNotRun > 0 ? ", \(tally.claimsNotRun) not run" : "") + (tally.failures > 0 ? "; \(tally.failures) article\(tally.failures == 1 ? "" : "s") failed" : "")
+        if format != .json { Console.error(summary) }
+        if tally.failures > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Thread-safe counters for a run.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var failures = 0
+    private(set) var ioErrors = 0
+    private(set) var staleFiles: [String] = []
+    private(set) var claimCount = 0, claimsPassed = 0, claimsFailed = 0, claimsNotRun = 0
+    func failed() { lock.lock(); failures += 1; lock.unlock() }
+    func ioError() { lock.lock(); ioErrors += 1; lock.unlock() }
+    func stale(_ s: String) { lock.lock(); staleFiles.append(s); lock.unlock() }
+    func claims(_ cs: [ClaimResult]) {
+        lock.lock()
+        claimCount += cs.count
+        claimsPassed += cs.filter { $0.status == .passed }.count
+        claimsFailed += cs.filter { $0.status == .failed }.count
+        claimsNotRun += cs.filter { $0.status == .notRun }.count
+        lock.unlock()
+    }
+}
+
+/// The claims manifest of `weave check --format json`.
+final class Manifest: @unchecked Sendable {
+    private var articles: [[String: Any]] = []
+    private let lock = NSLock()
+
+    func add(_ r: Build.Report) {
+        var claims: [[String: Any]] = []
+        for c in r.results?.claims ?? [] {
+            var d: [String: Any] = ["file": r.article.path, "line": c.line, "column": c.column, "kind": c.kind.rawValue,
+                                    "expression": c.expression, "status": c.status.rawValue]
+            if let v = c.expected { d["expected"] = v }
+            if let v = c.actual { d["actual"] = v }
+            if let v = c.tolerance { d["tolerance"] = v }
+            if let v = c.message { d["message"] = v }
+            claims.append(d)
+        }
+        let problems: [[String: Any]] = r.diagnostics.map { d in
+            var p: [String: Any] = ["severity": d.severity.rawValue, "message": d.message]
+            if let l = d.location { p["line"] = l.line; p["column"] = l.column }
+            if !d.details.isEmpty { p["details"] = d.details }
+            return p
+        }
+        lock.lock()
+        articles.append(["path": r.article.path, "status": r.failed ? "failed" : "passed", "claims": claims, "problems": problems])
+        lock.unlock()
+    }
+
+    func json() -> String {
+        let all = articles.flatMap { $0["claims"] as? [[String: Any]] ?? [] }
+        let summary: [String: Any] = [
+            "articles": articles.count,
+            "failedArticles": articles.filter { ($0["status"] as? String) == "failed" }.count,
+            "claims": all.count,
+            "passed": all.filter { ($0["status"] as? String) == "passed" }.count,
+            "failed": all.filter { ($0["status"] as? String) == "failed" }.count,
+            "notRun": all.filter { ($0["status"] as? String) == "not-run" }.count,
+        ]
+        let obj: [String: Any] = ["version": 1, "articles": articles, "summary": summary]
+        let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// GitHub Actions workflow commands (annotations on the pull request's files).
+enum GitHub {
+    static func annotation(_ d: Diagnostic) -> String {
+        var props = "file=\(escapeProperty(d.path))"
+        if let l = d.location { props += ",line=\(l.line),col=\(l.column)" }
+        props += ",title=weave check"
+        let level = d.severity == .error ? "error" : (d.severity == .warning ? "warning" : "notice")
+        let text = ([d.message] + d.details).joined(separator: "\n")
+        return "::\(level) \(props)::\(escapeData(text))"
+    }
+
+    static func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
+
+/// A one-line progress display on a terminal (nothing when standard error is not one).
+final class Progress: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private var shown = false
+    init(enabled: Bool) { self.enabled = enabled }
+    func show(_ s: String) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let text = s.count > 100 ? String(s.prefix(97)) + "..." : s
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        shown = true
+    }
+    func clear() {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); shown = false }
+    }
+}
+
+/// Ctrl-C / SIGTERM: stop every article program and exit 130.
+enum Interrupts {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler {
+                Subprocess.killAllChildren()
+                Console.error("\nweave: interrupted; stopped all article programs")
+                exit(130)
+            }
+            s.resume()
+            sources.append(s)
+        }
     }
 }
 
 enum Console {
+    static let lock = NSLock()
     static func error(_ s: String) {
+        lock.lock(); defer { lock.unlock() }
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 }

@@ -97,7 +97,7 @@ public enum Site {
 }
 
 /// Rendering one article to its output files (in memory).
-public struct ArticleRenderer {
+public struct ArticleRenderer: Sendable {
     public var formats: Set<OutputFormat>
     public var mathAssets: HTMLPage.MathAssets
     /// Relative link from a page to the site index, or nil.

@@ -1,0 +1,451 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options for running articles.
+public struct ExecutionOptions: Sendable {
+    /// Wall-clock limit for one article's run, in seconds (front matter `timeout`
+    /// overrides it per article).
+    public var timeout: Double = 300
+    /// Cap on what a program may print (standard output and error together), bytes.
+    public var outputCap: Int = 10_000_000
+    public var useCache: Bool = true
+    public var cacheDirectory: String = ".weave-cache"
+    /// Extra environment for article programs.
+    public var environment: [String: String] = [:]
+
+    public init() {}
+}
+
+/// Compiles and runs one article (DESIGN.md §3): one Swift program per article,
+/// compiled against the prebuilt kit, run in its own process group with a timeout and
+/// an output cap; a block that fails is a result, not a crash of Weave.
+public struct ArticleRunner: Sendable {
+    public let toolchain: Toolchain
+    public let options: ExecutionOptions
+    let cache: ResultCache
+
+    public init(toolchain: Toolchain, options: ExecutionOptions) {
+        self.toolchain = toolchain
+        self.options = options
+        self.cache = ResultCache(directory: options.cacheDirectory)
+    }
+
+    public struct Outcome: Sendable {
+        public enum Status: Sendable, Equatable {
+            /// Taken from the cache; nothing compiled or run.
+            case cached
+            /// Compiled and run (`seconds` of wall time), because `reason`.
+            case ran(seconds: Double, reason: String)
+            /// The article has no code to run.
+            case nothingToRun
+        }
+
+        public var results: ArticleResults
+        public var status: Status
+    }
+
+    public func run(_ document: Document) -> Outcome {
+        let generator = CodeGenerator(document: document)
+        let units = generator.units()
+        guard !units.isEmpty else {
+            return Outcome(results: emptyResults(document), status: .nothingToRun)
+        }
+        let timeouts: (Int) -> Int = { i in document.blocks[i].options.timeout.map { Int($0.rounded(.up)) } ?? 0 }
+        let program = generator.generate(blockTimeout: timeouts)
+        let optimize = ["true", "yes"].contains(document.frontMatter["optimize"] ?? document.frontMatter["execute.optimize"] ?? "")
+        let args = toolchain.compileArguments(optimize: optimize)
+        let parts = ResultCache.KeyParts(
+            program: Toolchain.sha256([program.source]), kit: toolchain.kitFingerprint, swift: toolchain.swiftVersion,
+            flags: args.dropFirst().joined(separator: " ") + " timeout=\(articleTimeout(document)) cap=\(options.outputCap)",
+            units: unitHashes(program, document))
+        var reason = "--no-cache"
+        if options.useCache {
+            switch cache.lookup(parts, article: document.path) {
+            case .hit(let r): return Outcome(results: r, status: .cached)
+            case .miss(let why): reason = why
+            }
+        }
+        let start = Date()
+        let (results, cacheable) = compileAndRun(document, generator: generator, program: program, args: args, timeouts: timeouts)
+        if options.useCache && cacheable {
+            cache.store(results, parts: parts, article: document.path)
+        }
+        return Outcome(results: results, status: .ran(seconds: Date().timeIntervalSince(start), reason: reason))
+    }
+
+    func articleTimeout(_ document: Document) -> Double {
+        if let t = (document.frontMatter["timeout"] ?? document.frontMatter["execute.timeout"]).flatMap(Double.init), t > 0 { return t }
+        return options.timeout
+    }
+
+    func unitHashes(_ program: CodeGenerator.Program, _ document: Document) -> [ResultCache.KeyParts.UnitHash] {
+        program.units.map { u in
+            switch u {
+            case .block(let b):
+                let block = document.blocks[b]
+                return .init(label: "block \(b + 1)", line: block.location.line, hash: Toolchain.sha256([block.code]).prefix(16).description)
+            case .inline(let i):
+                let e = document.inlines[i]
+                return .init(label: "inline expression `\(e.expression)`", line: e.location.line,
+                             hash: Toolchain.sha256([e.expression, e.literal ?? ""]).prefix(16).description)
+            }
+        }
+    }
+
+    func emptyResults(_ document: Document) -> ArticleResults {
+        ArticleResults(blocks: document.blocks.map { _ in BlockResult(status: .skipped) },
+                       inlines: document.inlines.map { _ in InlineResult() })
+    }
+
+    // MARK: - Compile and run
+
+    /// Returns the results and whether they may be cached (timeouts and failures to
+    /// launch the compiler are not: they depend on the machine, not the program).
+    func compileAndRun(_ document: Document, generator: CodeGenerator, program: CodeGenerator.Program,
+                       args: [String], timeouts: (Int) -> Int) -> (ArticleResults, Bool) {
+        let tmp = makeTempDirectory()
+        // WEAVE_KEEP_BUILD=1 keeps the generated program, binary and logs for debugging.
+        let keep = ProcessInfo.processInfo.environment["WEAVE_KEEP_BUILD"] == "1"
+        if keep { FileHandle.standardError.write(Data("weave: keeping build files of \(document.path) in \(tmp)\n".utf8)) }
+        defer { if !keep { try? FileManager.default.removeItem(atPath: tmp) } }
+        let mainPath = tmp + "/main.swift"
+        let exe = tmp + "/article"
+
+        switch compile(program, args: args, mainPath: mainPath, exe: exe) {
+        case .failure(let infra):
+            var r = emptyResults(document)
+            r.problems = [.init(line: 1, column: 1, message: infra.message, details: infra.details)]
+            for (k, u) in program.units.enumerated() {
+                if case .block(let b) = u { r.blocks[b] = BlockResult(status: k == 0 ? .failed : .notRun, error: k == 0 ? infra.message : nil) }
+            }
+            return (r, false)
+        case .success(let compilerOutput?):
+            // Compilation failed: find the first unit with an error, run the units
+            // before it, and report the errors at the article's lines.
+            let located = CompilerDiagnostics.locate(CompilerDiagnostics.parse(compilerOutput), program: program,
+                                                     document: document, generatedPath: mainPath)
+            let failing = located.compactMap(\.unitIndex).min() ?? 0
+            var results: ArticleResults
+            var cacheable = true
+            if failing > 0 {
+                let prefix = generator.generate(prefix: failing, blockTimeout: timeouts)
+                let prefixExe = tmp + "/article-prefix"
+                if case .success(nil) = compile(prefix, args: args, mainPath: tmp + "/prefix.swift", exe: prefixExe) {
+                    (results, cacheable) = execute(document, program: prefix, exe: prefixExe, tmp: tmp)
+                } else {
+                    results = emptyResults(document)
+                }
+            } else {
+                results = emptyResults(document)
+            }
+            // The failing unit and everything after it.
+            let errorsByUnit = Dictionary(grouping: located, by: { $0.unitIndex ?? failing })
+            let failingText = (errorsByUnit[failing] ?? located).map { e in
+                "\(document.path):\(e.location.line):\(e.location.column): error: \(e.message.text)"
+            }.joined(separator: "\n")
+            for k in failing..<program.units.count {
+                switch program.units[k] {
+                case .block(let b):
+                    results.blocks[b] = k == failing
+                        ? BlockResult(status: .failed, error: failingText)
+                        : BlockResult(status: .notRun, error: nil)
+                case .inline(let i):
+                    results.inlines[i] = InlineResult(error: k == failing ? failingText : "not evaluated: the article stopped at an earlier error")
+                }
+            }
+            results.problems += located.map { e in
+                .init(line: e.location.line, column: e.location.column, message: e.message.text, details: e.message.details)
+            }
+            results.claims += notRunClaims(document, program: program, from: failing)
+            return (finalize(results), cacheable)
+        case .success(nil):
+            let (results, cacheable) = execute(document, program: program, exe: exe, tmp: tmp)
+            return (finalize(results), cacheable)
+        }
+    }
+
+    struct InfrastructureError: Error {
+        var message: String
+        var details: [String]
+    }
+
+    /// Compiles; `.success(nil)` when it compiled, `.success(output)` when the compiler
+    /// reported errors, `.failure` when the compiler could not be run.
+    func compile(_ program: CodeGenerator.Program, args: [String], mainPath: String, exe: String) -> Result<String?, InfrastructureError> {
+        do {
+            try FileIO.writeAtomically(Array(program.source.utf8), to: mainPath)
+        } catch {
+            return .failure(InfrastructureError(message: "cannot write the generated program: \(error)", details: []))
+        }
+        let log = mainPath + ".log"
+        do {
+            let t = try Subprocess.run(args + [mainPath, "-o", exe], environment: ProcessInfo.processInfo.environment,
+                                       outputPath: log, timeout: 900)
+            let out = (try? FileIO.read(log)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if t.succeeded { return .success(nil) }
+            if t.timedOut || t.signal != nil || !out.contains("error:") {
+                return .failure(InfrastructureError(message: "the Swift compiler failed (\(t))",
+                                                    details: out.split(separator: "\n").suffix(20).map(String.init)))
+            }
+            return .success(out)
+        } catch {
+            return .failure(InfrastructureError(message: "\(error)", details: ["is swiftc installed and on PATH (or set WEAVE_SWIFTC)?"]))
+        }
+    }
+
+    /// Runs a compiled program and turns what it left into results.
+    func execute(_ document: Document, program: CodeGenerator.Program, exe: String, tmp: String) -> (ArticleResults, Bool) {
+        let channel = tmp + "/channel.jsonl"
+        let outputPath = tmp + "/output.txt"
+        let backtracePath = tmp + "/backtrace.txt"
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in options.environment { env[k] = v }
+        env["WEAVE_CHANNEL"] = channel
+        env["WEAVE_OUTPUT_CAP"] = String(options.outputCap)
+        env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=48,top=8,output-to=\(backtracePath)"
+        let dir = FileIO.dirname(document.path)
+        let cwd = dir.isEmpty ? FileManager.default.currentDirectoryPath : absolute(dir)
+        let limit = articleTimeout(document)
+        let termination: Subprocess.Termination
+        do {
+            termination = try Subprocess.run([exe], environment: env, cwd: cwd, outputPath: outputPath, timeout: limit)
+        } catch {
+            var r = emptyResults(document)
+            r.problems = [.init(line: 1, column: 1, message: "cannot run the article program: \(error)")]
+            return (r, false)
+        }
+        let output = (try? FileIO.read(outputPath)) ?? []
+        let channelBytes = (try? FileIO.read(channel)) ?? []
+        let backtrace = (try? FileIO.read(backtracePath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let transcript = RunTranscript(channel: channelBytes, output: output)
+        var results = emptyResults(document)
+        let (traces, running) = transcript.blocks(count: document.blocks.count)
+        let values = transcript.inlineValues
+
+        // Blocks and inline values that ran.
+        for u in program.units {
+            switch u {
+            case .block(let b):
+                let t = traces[b]
+                if t.ended { results.blocks[b] = BlockResult(status: .ok, items: t.items) }
+                else if t.began { results.blocks[b] = BlockResult(status: .failed, items: t.items) }
+                else { results.blocks[b] = BlockResult(status: .notRun) }
+            case .inline(let i):
+                if let v = values[i] { results.inlines[i] = InlineResult(text: v) }
+            }
+        }
+        results.claims = claims(transcript, document: document)
+
+        // How the program ended.
+        let stoppedUnit = stoppedUnitIndex(program: program, traces: traces, running: running, transcript: transcript, document: document)
+        let complete = transcript.finished && termination.succeeded
+        if !complete {
+            let unitLoc = stoppedUnit.map { CompilerDiagnostics.unitLocation(program.units[$0], document) } ?? SourceLocation(line: 1, column: 1)
+            var message: String
+            var loc = unitLoc
+            var details: [String] = []
+            var cacheable = true
+            if termination.timedOut {
+                message = "timed out after \(Int(limit)) s; the article's program was stopped"
+                details.append("raise the limit with 'timeout: SECONDS' in the front matter or --timeout, or make the code faster")
+                cacheable = false
+            } else if termination.signal == SIGALRM, let u = stoppedUnit, case .block(let b) = program.units[u] {
+                message = "block timed out after \(timeouts(document, b)) s (its '//| timeout:' option)"
+            } else if termination.signal == SIGXFSZ {
+                message = "output exceeded the cap of \(options.outputCap / 1_000_000) MB; the program was stopped and its output cut"
+                details.append("print less (or summarise with a table or plot)")
+            } else if termination.signal == SIGKILL {
+                message = "the program was killed (SIGKILL), perhaps for using too much memory"
+            } else if let s = termination.signal {
+                let split = lastBlockRuntimeLines(results, running: running)
+                let msg = CrashReport.message(runtimeLines: split, backtrace: backtrace) ?? "crashed with \(Subprocess.signalName(s))"
+                message = "runtime error: \(msg)"
+                if let l = CrashReport.articleLocation(backtrace: backtrace, articlePath: document.path) {
+                    loc = SourceLocation(line: l.line, column: document.source.scalarColumn(line: l.line, byteColumn: l.column))
+                }
+            } else if let code = termination.exitCode, code != 0 {
+                message = "the program exited with status \(code)"
+            } else if transcript.messages.isEmpty {
+                message = "the article program did not start"
+                details += String(decoding: output.suffix(2000), as: UTF8.self).split(separator: "\n").map(String.init)
+            } else {
+                message = "the program stopped before the end of the article (exit() called?)"
+            }
+            // Separate the runtime's lines from the block's own partial output.
+            if let b = running {
+                var items = results.blocks[b].items
+                if case .text(let t)? = items.last {
+                    let (user, _) = CrashReport.split(t)
+                    items.removeLast()
+                    if !user.isEmpty { items.append(.text(user)) }
+                }
+                results.blocks[b].items = items
+                let partial = items.compactMap { if case .text(let t) = $0 { return t } else { return nil } }.joined()
+                if !partial.isEmpty {
+                    let lines = partial.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+                    details.append("output of the block before the error:")
+                    details += lines.suffix(10).map { "  | " + ($0.count > 160 ? String($0.prefix(157)) + "..." : $0) }
+                }
+                results.blocks[b].status = .failed
+                results.blocks[b].error = "\(document.path):\(loc.line):\(loc.column): error: \(message)"
+            } else if let u = stoppedUnit, case .inline(let i) = program.units[u] {
+                results.inlines[i] = InlineResult(error: message)
+            }
+            results.problems.append(.init(line: loc.line, column: loc.column, message: message, details: details))
+            notRunAfterFailure(&results, program: program, from: (stoppedUnit ?? 0) + 1, document: document)
+            results.claims += notRunClaims(document, program: program, from: (stoppedUnit ?? 0) + 1, existing: results.claims)
+            return (results, cacheable)
+        }
+        // Units that were in the document but not in this (prefix) program are handled by the caller.
+        return (results, true)
+    }
+
+    func timeouts(_ document: Document, _ b: Int) -> Int {
+        document.blocks[b].options.timeout.map { Int($0.rounded(.up)) } ?? 0
+    }
+
+    func lastBlockRuntimeLines(_ results: ArticleResults, running: Int?) -> [String] {
+        guard let b = running, case .text(let t)? = results.blocks[b].items.last else { return [] }
+        return CrashReport.split(t).runtime
+    }
+
+    /// The unit where the program stopped: the running block, or the inline
+    /// expression after the last unit that completed.
+    func stoppedUnitIndex(program: CodeGenerator.Program, traces: [RunTranscript.BlockTrace], running: Int?,
+                          transcript: RunTranscript, document: Document) -> Int? {
+        if let b = running { return program.units.firstIndex(of: .block(b)) }
+        let values = transcript.inlineValues
+        let claimed = Set(transcript.claimMessages.compactMap { $0.int("inline") })
+        for (k, u) in program.units.enumerated() {
+            switch u {
+            case .block(let b): if !traces[b].ended { return k }
+            case .inline(let i): if values[i] == nil && !claimed.contains(i) { return k }
+            }
+        }
+        return nil
+    }
+
+    func notRunAfterFailure(_ results: inout ArticleResults, program: CodeGenerator.Program, from: Int, document: Document) {
+        guard from < program.units.count else { return }
+        for k in from..<program.units.count {
+            switch program.units[k] {
+            case .block(let b):
+                if results.blocks[b].status != .failed {
+                    results.blocks[b] = BlockResult(status: .notRun, error: "Not run: an earlier block or expression failed.")
+                }
+            case .inline(let i):
+                if results.inlines[i].text == nil && results.inlines[i].error == nil {
+                    results.inlines[i] = InlineResult(error: "not evaluated: the article stopped at an earlier error")
+                }
+            }
+        }
+    }
+
+    // MARK: - Claims
+
+    func claims(_ t: RunTranscript, document: Document) -> [ClaimResult] {
+        var out: [ClaimResult] = []
+        for m in t.claimMessages {
+            let line = m.int("line") ?? 0
+            let column = m.int("column") ?? 1
+            let kind = ClaimResult.Kind(rawValue: m.string("kind") ?? "condition") ?? .condition
+            var c = ClaimResult(kind: kind, line: line, column: column, expression: "", expected: m.string("expected"),
+                                actual: m.string("actual"), tolerance: m.string("tolerance"), message: m.string("message"),
+                                status: (m.bool("passed") ?? false) ? .passed : .failed)
+            if let i = m.int("inline"), i >= 0, i < document.inlines.count {
+                let e = document.inlines[i]
+                c.expression = e.expression
+                c.line = e.location.line
+                c.column = e.location.column
+                if kind == .approx, let lit = NumericLiteral(e.literal ?? ""), let actual = m.string("actual").flatMap(Double.init) {
+                    c.tolerance = "±" + formatTolerance(lit.tolerance)
+                    c.status = lit.accepts(actual) ? .passed : .failed
+                }
+            } else {
+                // `#column` of a call is its opening parenthesis: point at `claim` instead.
+                var byteColumn = column
+                let lineText = Array(document.source.bytes[document.source.lineRange(line)])
+                let name = Array("claim".utf8)
+                if byteColumn - 1 - name.count >= 0, byteColumn - 1 <= lineText.count,
+                   Array(lineText[(byteColumn - 1 - name.count)..<(byteColumn - 1)]) == name {
+                    byteColumn -= name.count
+                }
+                c.expression = claimSource(document, line: line, column: byteColumn)
+                c.column = document.source.scalarColumn(line: line, byteColumn: byteColumn)
+            }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The prose claims in units from `from` on that never ran.
+    func notRunClaims(_ document: Document, program: CodeGenerator.Program, from: Int, existing: [ClaimResult] = []) -> [ClaimResult] {
+        guard from < program.units.count else { return [] }
+        var out: [ClaimResult] = []
+        for u in program.units[from...] {
+            guard case .inline(let i) = u else { continue }
+            let e = document.inlines[i]
+            guard let lit = e.literal else { continue }
+            if existing.contains(where: { $0.line == e.location.line && $0.column == e.location.column }) { continue }
+            let kind: ClaimResult.Kind
+            if case .approx = e.kind { kind = .approx } else { kind = .exact }
+            out.append(ClaimResult(kind: kind, line: e.location.line, column: e.location.column, expression: e.expression,
+                                   expected: lit, status: .notRun))
+        }
+        return out
+    }
+
+    func formatTolerance(_ t: Double) -> String {
+        var s = String(t)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
+    /// The text of a `claim(…)` call at a location (for the manifest).
+    func claimSource(_ document: Document, line: Int, column: Int) -> String {
+        let r = document.source.lineRange(line)
+        let start = min(r.upperBound, r.lowerBound + max(0, column - 1))
+        return document.source.text(start..<r.upperBound).trimmingSpaces()
+    }
+
+    /// Failed claims become problems, sorted by line.
+    func finalize(_ r: ArticleResults) -> ArticleResults {
+        var results = r
+        for c in results.claims where c.status == .failed {
+            results.problems.append(.init(line: c.line, column: c.column, message: claimFailureMessage(c)))
+        }
+        results.problems.sort { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        return results
+    }
+
+    func claimFailureMessage(_ c: ClaimResult) -> String {
+        switch c.kind {
+        case .approx:
+            return "claim failed: \(c.expression) ≈ \(c.expected ?? "?") (computed \(c.actual ?? "?"), allowed \(c.tolerance ?? "?"))"
+        case .exact:
+            if let m = c.message { return "claim failed: \(m) (computed \(c.actual ?? "?"), expected \(c.expected ?? "?"))" }
+            return "claim failed: \(c.expression) == \(c.expected ?? "?") (computed \(c.actual ?? "?"))"
+        case .near:
+            return "claim failed: \(c.message ?? c.expression) (computed \(c.actual ?? "?"), expected \(c.expected ?? "?") \(c.tolerance ?? ""))"
+        case .condition:
+            return "claim failed: \(c.message ?? c.expression)"
+        }
+    }
+
+    // MARK: - Files
+
+    func makeTempDirectory() -> String {
+        var template = Array((NSTemporaryDirectory() + "/weave-run-XXXXXX").utf8CString)
+        let dir = template.withUnsafeMutableBufferPointer { p -> String? in
+            guard let r = mkdtemp(p.baseAddress!) else { return nil }
+            return String(cString: r)
+        }
+        return dir ?? NSTemporaryDirectory() + "/weave-run-\(UUID().uuidString)"
+    }
+
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Processes many articles in parallel (one process per article, `jobs` at a time):
+/// parse, run (through the cache), render in memory. Reports are delivered in
+/// article order whatever the number of jobs, so output is deterministic.
+public struct Build: Sendable {
+    public var jobs: Int
+    public var runner: ArticleRunner?
+    /// Render the outputs (nil: check only).
+    public var renderer: ArticleRenderer?
+
+    public init(jobs: Int, runner: ArticleRunner?, renderer: ArticleRenderer?) {
+        self.jobs = max(1, jobs)
+        self.runner = runner
+        self.renderer = renderer
+    }
+
+    public struct Report: Sendable {
+        public var article: Article
+        public var document: Document?
+        public var results: ArticleResults?
+        public var status: ArticleRunner.Outcome.Status?
+        /// Parse diagnostics and run problems, sorted by location.
+        public var diagnostics: [Diagnostic]
+        /// Rendered files (relative to the output folder), when rendering.
+        public var files: [(String, [UInt8])]
+        /// The article failed: an error in parsing, a block, or a claim.
+        public var failed: Bool { diagnostics.contains(where: \.isError) }
+    }
+
+    /// Runs every article; `deliver` is called once per article, in order, on one
+    /// thread at a time; `progress(done, total, article)` after each completes.
+    public func run(_ articles: [Article], deliver: @escaping @Sendable (Report) -> Void,
+                    progress: (@Sendable (Int, Int, Article) -> Void)? = nil) {
+        let state = OrderedDelivery(count: articles.count, deliver: deliver)
+        let next = Counter()
+        let group = DispatchGroup()
+        for _ in 0..<min(jobs, max(1, articles.count)) {
+            group.enter()
+            let thread = Thread {
+                while true {
+                    let i = next.take()
+                    if i >= articles.count { break }
+                    let report = self.process(articles[i])
+                    let done = state.put(i, report)
+                    progress?(done, articles.count, articles[i])
+                }
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+    }
+
+    public func process(_ article: Article) -> Report {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.read(article.path)
+        } catch {
+            return Report(article: article, diagnostics: [.error(article.path, nil, "cannot read the article: \((error as? FileIO.Failure)?.reason ?? "\(error)")")], files: [])
+        }
+        let doc = DocumentParser.parse(path: article.path, bytes: bytes)
+        var diags = doc.diagnostics + Numbering(document: doc).unknownReferences(in: doc)
+        var results: ArticleResults? = nil
+        var status: ArticleRunner.Outcome.Status? = nil
+        if !diags.contains(where: \.isError), let runner {
+            let outcome = runner.run(doc)
+            results = outcome.results
+            status = outcome.status
+            diags += outcome.results.problems.map { $0.diagnostic(path: doc.path) }
+        }
+        diags = Build.sorted(diags)
+        var files: [(String, [UInt8])] = []
+        if let renderer, !diags.contains(where: \.isError) {
+            files = renderer.outputs(for: article, document: doc, results: results)
+        }
+        return Report(article: article, document: doc, results: results, status: status, diagnostics: diags, files: files)
+    }
+
+    static func sorted(_ d: [Diagnostic]) -> [Diagnostic] {
+        d.enumerated().sorted { a, b in
+            let la = a.element.location ?? SourceLocation(line: 0, column: 0)
+            let lb = b.element.location ?? SourceLocation(line: 0, column: 0)
+            return la == lb ? a.offset < b.offset : la < lb
+        }.map(\.element)
+    }
+}
+
+/// Hands out indices 0, 1, 2, … to worker threads.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func take() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Delivers reports in index order as they become available.
+final class OrderedDelivery: @unchecked Sendable {
+    private var pending: [Int: Build.Report] = [:]
+    private var nextIndex = 0
+    private var done = 0
+    private let lock = NSLock()
+    private let deliver: @Sendable (Build.Report) -> Void
+
+    init(count: Int, deliver: @escaping @Sendable (Build.Report) -> Void) {
+        self.deliver = deliver
+    }
+
+    /// Stores a report, delivers every report that is now in order; returns how many are done.
+    func put(_ i: Int, _ r: Build.Report) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        pending[i] = r
+        done += 1
+        while let next = pending.removeValue(forKey: nextIndex) {
+            deliver(next)
+            nextIndex += 1
+        }
+        return done
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Claims in blocks (DESIGN.md §1): each is recorded with its article line (blocks are
+/// compiled under `#sourceLocation`, so `#line` is the article's line) and none stops
+/// the run. `weave check` fails when any claim fails.
+///
+///     claim(crossover == 4608, "the quadratic term dominates beyond 6hd")
+///     claim(err, near: 0, tolerance: 1e-12, "tiled equals naive")
+///     claim(t, near: 2.0/3.0, relativeTolerance: 1e-8, "capture time")
+///
+/// Returns whether the claim holds, so code can branch on it.
+@discardableResult
+public func claim(_ condition: Bool, _ message: String, line: Int = #line, column: Int = #column) -> Bool {
+    var w = JSONWriter(type: "claim")
+    w.field("kind", "condition")
+    w.field("line", line)
+    w.field("column", column)
+    w.field("message", message)
+    w.field("passed", condition)
+    w.field("block", __WeaveSession.currentBlock)
+    Channel.send(w)
+    return condition
+}
+
+/// `|value − expected| ≤ tolerance` (absolute). NaN never holds.
+@discardableResult
+public func claim<T: BinaryFloatingPoint>(_ value: T, near expected: T, tolerance: T, _ message: String,
+                                          line: Int = #line, column: Int = #column) -> Bool {
+    precondition(tolerance >= 0, "claim tolerance must be non-negative, got \(tolerance)")
+    let passed = abs(value - expected) <= tolerance
+    sendNear(Double(value), Double(expected), "±\(formatValue(Double(tolerance)))", passed, message, line, column)
+    return passed
+}
+
+/// `|value − expected| ≤ relativeTolerance · |expected|`. NaN never holds.
+@discardableResult
+public func claim<T: BinaryFloatingPoint>(_ value: T, near expected: T, relativeTolerance: T, _ message: String,
+                                          line: Int = #line, column: Int = #column) -> Bool {
+    precondition(relativeTolerance >= 0, "claim relativeTolerance must be non-negative, got \(relativeTolerance)")
+    let passed = abs(value - expected) <= relativeTolerance * abs(expected)
+    sendNear(Double(value), Double(expected), "±\(formatValue(Double(relativeTolerance))) relative", passed, message, line, column)
+    return passed
+}
+
+/// Integer values compared exactly.
+@discardableResult
+public func claim<T: BinaryInteger>(_ value: T, equals expected: T, _ message: String,
+                                    line: Int = #line, column: Int = #column) -> Bool {
+    var w = JSONWriter(type: "claim")
+    w.field("kind", "exact")
+    w.field("line", line)
+    w.field("column", column)
+    w.field("message", message)
+    w.field("actual", String(value))
+    w.field("expected", String(expected))
+    w.field("passed", value == expected)
+    w.field("block", __WeaveSession.currentBlock)
+    Channel.send(w)
+    return value == expected
+}
+
+private func sendNear(_ value: Double, _ expected: Double, _ tol: String, _ passed: Bool, _ message: String, _ line: Int, _ column: Int) {
+    var w = JSONWriter(type: "claim")
+    w.field("kind", "near")
+    w.field("line", line)
+    w.field("column", column)
+    w.field("message", message)
+    w.field("actual", value.description)
+    w.field("expected", expected.description)
+    w.field("tolerance", tol)
+    w.field("passed", passed)
+    w.field("block", __WeaveSession.currentBlock)
+    Channel.send(w)
+}
+
+/// Shows a table under the block (an HTML table in the page, a GFM table in Markdown).
+public func show(_ table: Table) {
+    show(table.build())
+}
+
+public func show(_ data: TableData) {
+    var w = JSONWriter(type: "table")
+    w.field("block", __WeaveSession.currentBlock)
+    w.field("out", Channel.stdoutOffset())
+    w.field("headers", data.headers)
+    w.field("align", data.alignments.map(\.rawValue))
+    w.field("rows", data.rows)
+    w.field("caption", data.caption)
+    Channel.send(w)
+}
+
+/// Shows a plot under the block (inline SVG in the page, `NAME_files/fig-N.svg` in
+/// Markdown). Warnings of the plot (dropped points) are printed to standard error.
+public func show(_ plot: Plot, caption: String? = nil) {
+    for warning in plot.warnings {
+        fputs("warning: \(warning)\n", stderr)
+    }
+    var w = JSONWriter(type: "figure")
+    w.field("block", __WeaveSession.currentBlock)
+    w.field("out", Channel.stdoutOffset())
+    w.field("svg", plot.svg())
+    w.field("caption", caption)
+    w.field("alt", plot.title)
+    Channel.send(w)
+}
