@@ -87,7 +87,7 @@ struct RunOptions: ParsableArguments {
         case nil: line += r.failed ? "not run" : "not executed"
         }
         if r.failed { line += "; FAILED" }
-        if let w = written { line += w ? "; written" : "; not written (earlier output kept)" }
+        if let w = written { line += w ? (r.failed ? "; written with its errors shown" : "; written") : "; not written (earlier output kept)" }
         Console.error(line)
     }
 }
@@ -146,24 +146,26 @@ struct Render: ParsableCommand {
         build.run(articles, deliver: { report in
             progress.clear()
             var written: Bool? = nil
-            if report.failed {
-                tally.failed()
-                written = false
-            } else {
-                for (rel, data) in report.files {
-                    let target = FileIO.join(out, rel)
-                    if check {
-                        if (try? FileIO.read(target)) != data { tally.stale(target) }
-                        continue
+            if report.failed { tally.failed() }
+            if check {
+                if !report.failed {
+                    for (rel, data) in report.files where (try? FileIO.read(FileIO.join(out, rel))) != data {
+                        tally.stale(FileIO.join(out, rel))
                     }
+                }
+            } else if !report.failed || ArticleRenderer.mayWriteFailedOutputs(report.files, outDir: out) {
+                written = true
+                for (rel, data) in report.files {
                     do {
-                        try FileIO.writeAtomically(data, to: target)
+                        try FileIO.writeAtomically(data, to: FileIO.join(out, rel))
                     } catch {
                         Console.error("error: \(error)")
                         tally.ioError()
+                        written = false
                     }
                 }
-                if !check { written = true }
+            } else {
+                written = false
             }
             opts.print(report, written: check ? nil : written)
         }, progress: { done, total, article in

@@ -32,6 +32,7 @@ public struct HTMLPage {
         w.put("\">\n<head>\n<meta charset=\"utf-8\">\n")
         w.put("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         w.put("<meta name=\"generator\" content=\"Weave\">\n")
+        if problems.contains(where: \.isError) { w.put(ArticleRenderer.failedMarker); w.put("\n") }
         if let a = document.frontMatter.author { w.put("<meta name=\"author\" content=\""); w.escapeHTML(a); w.put("\">\n") }
         if let d = document.frontMatter["description"] ?? document.frontMatter["summary"] {
             w.put("<meta name=\"description\" content=\""); w.escapeHTML(d); w.put("\">\n")
@@ -60,9 +61,10 @@ public struct HTMLPage {
             if !meta.isEmpty { w.put("<p class=\"meta\">"); w.escapeHTML(meta.joined(separator: " · ")); w.put("</p>\n") }
             w.put("</header>\n")
         }
-        if !problems.isEmpty {
-            w.put("<section class=\"problems\">\n<h2>Problems</h2>\n<ul>\n")
-            for p in problems {
+        let errors = problems.filter(\.isError)
+        if !errors.isEmpty {
+            w.put("<section class=\"problems\">\n<h2>This article failed to build</h2>\n<ul>\n")
+            for p in errors {
                 w.put("<li><pre>"); w.escapeHTML(p.description); w.put("</pre></li>\n")
             }
             w.put("</ul>\n</section>\n")

@@ -72,8 +72,8 @@ public struct Build: Sendable {
         }
         diags = Build.sorted(diags)
         var files: [(String, [UInt8])] = []
-        if let renderer, !diags.contains(where: \.isError) {
-            files = renderer.outputs(for: article, document: doc, results: results)
+        if let renderer {
+            files = renderer.outputs(for: article, document: doc, results: results, problems: diags)
         }
         return Report(article: article, document: doc, results: results, status: status, diagnostics: diags, files: files)
     }

@@ -110,14 +110,17 @@ public struct ArticleRenderer: Sendable {
     }
 
     /// The files of one article: (path relative to the output folder, bytes).
-    public func outputs(for article: Article, document: Document, results: ArticleResults?) -> [(String, [UInt8])] {
+    /// `problems`: the article's errors; a failed page shows them at the top and is
+    /// marked with `<meta name="weave-status" content="failed">`.
+    public func outputs(for article: Article, document: Document, results: ArticleResults?,
+                        problems: [Diagnostic] = []) -> [(String, [UInt8])] {
         var files: [(String, [UInt8])] = []
         let depth = article.outputName.split(separator: "/").count - 1
         let root = String(repeating: "../", count: max(0, depth))
         if formats.contains(.html) {
             let body = HTMLRenderer(document: document, results: results).renderBody()
             let page = HTMLPage(mathAssets: mathAssets, indexLink: indexLink ? root + "index.html" : nil, rootPrefix: root)
-            files.append((article.outputName + ".html", page.render(document: document, body: body)))
+            files.append((article.outputName + ".html", page.render(document: document, body: body, problems: problems)))
         }
         if formats.contains(.md) {
             let name = FileIO.basename(article.outputName)
@@ -129,5 +132,21 @@ public struct ArticleRenderer: Sendable {
             }
         }
         return files
+    }
+}
+
+extension ArticleRenderer {
+    /// The marker of a page rendered from a failing article.
+    public static let failedMarker = "<meta name=\"weave-status\" content=\"failed\">"
+
+    /// Whether a failing article may write its outputs: only where no good earlier
+    /// output would be replaced (DESIGN.md §2). An earlier page is good unless it carries
+    /// the failure marker; with Markdown only, any existing file is kept.
+    public static func mayWriteFailedOutputs(_ files: [(String, [UInt8])], outDir: String) -> Bool {
+        if let html = files.first(where: { $0.0.hasSuffix(".html") }) {
+            guard let old = try? FileIO.read(FileIO.join(outDir, html.0)) else { return true }
+            return String(decoding: old.prefix(4096), as: UTF8.self).contains(failedMarker)
+        }
+        return !files.contains { FileIO.exists(FileIO.join(outDir, $0.0)) }
     }
 }
