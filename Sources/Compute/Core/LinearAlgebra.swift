@@ -13,7 +13,7 @@ public enum LAPACK {
         let info = work.withUnsafeMutableBufferPointer { pa in
             s.withUnsafeMutableBufferPointer { ps in
                 T.lapackGesdd(jobz: "N", m: a.rows, n: a.cols, a: pa.baseAddress!, lda: a.cols,
-                              s: ps.baseAddress!, u: nil, ldu: 1, vt: nil, ldvt: 1)
+                              s: ps.baseAddress!, u: nil, ldu: max(a.rows, a.cols), vt: nil, ldvt: max(a.rows, a.cols))
             }
         }
         return info == 0 ? s : nil

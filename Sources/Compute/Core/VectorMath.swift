@@ -10,6 +10,7 @@ import Glibc
 //   r = x − k·ln2_hi − k·ln2_lo,  |r| ≤ ln2/2 (ln2_hi has trailing zeros, so k·ln2_hi is exact),
 //   eʳ ≈ 1 + r + r²/2! + … + r¹³/13!   (Double; truncation error < r¹⁴/14! ≈ 4·10⁻¹⁸ relative)
 //   eʳ ≈ 1 + r + … + r⁷/7!              (Float;  truncation error < 6·10⁻⁹ relative)
+//   the polynomial r²·q(r) evaluated by Estrin's scheme with fused multiply-adds.
 //   eˣ = 2ᵏ·eʳ, 2ᵏ built as the bit pattern (k + bias) << mantissa bits.
 // The fast path needs every lane with a normal result: x ∈ [−708.3, 709.7] (Double),
 // [−87.3, 88.7] (Float). Otherwise (subnormal or zero results, overflow, ±∞, NaN) the
@@ -33,20 +34,19 @@ func simdExp(_ x: SIMD4<Double>) -> SIMD4<Double> {
     let ln2hi = SIMD4<Double>(repeating: 6.93147180369123816490e-01)
     let ln2lo = SIMD4<Double>(repeating: 1.90821492927058770002e-10)
     let r = (x - k * ln2hi) - k * ln2lo
-    var p = SIMD4<Double>(repeating: 1.0 / 6227020800.0)  // 1/13!
-    p = p * r + SIMD4(repeating: 1.0 / 479001600.0)  // 1/12!
-    p = p * r + SIMD4(repeating: 1.0 / 39916800.0)
-    p = p * r + SIMD4(repeating: 1.0 / 3628800.0)
-    p = p * r + SIMD4(repeating: 1.0 / 362880.0)
-    p = p * r + SIMD4(repeating: 1.0 / 40320.0)
-    p = p * r + SIMD4(repeating: 1.0 / 5040.0)
-    p = p * r + SIMD4(repeating: 1.0 / 720.0)
-    p = p * r + SIMD4(repeating: 1.0 / 120.0)
-    p = p * r + SIMD4(repeating: 1.0 / 24.0)
-    p = p * r + SIMD4(repeating: 1.0 / 6.0)
-    p = p * r + SIMD4(repeating: 0.5)
-    // e^r = 1 + r + r²·p  (adding the small part first keeps the last rounding clean)
-    let er = SIMD4<Double>(repeating: 1.0) + (r + (r * r) * p)
+    // e^r − 1 − r = r²·q(r), q of degree 11 with coefficients 1/(j+2)!, evaluated by
+    // Estrin's scheme with fused multiply-adds (short dependency chains).
+    let r2 = r * r, r4 = r2 * r2
+    let a0 = fma(r, SIMD4(repeating: 1.0 / 6.0), SIMD4(repeating: 0.5))
+    let a1 = fma(r, SIMD4(repeating: 1.0 / 120.0), SIMD4(repeating: 1.0 / 24.0))
+    let a2 = fma(r, SIMD4(repeating: 1.0 / 5040.0), SIMD4(repeating: 1.0 / 720.0))
+    let a3 = fma(r, SIMD4(repeating: 1.0 / 362880.0), SIMD4(repeating: 1.0 / 40320.0))
+    let a4 = fma(r, SIMD4(repeating: 1.0 / 39916800.0), SIMD4(repeating: 1.0 / 3628800.0))
+    let a5 = fma(r, SIMD4(repeating: 1.0 / 6227020800.0), SIMD4(repeating: 1.0 / 479001600.0))
+    let b0 = fma(r2, a1, a0), b1 = fma(r2, a3, a2), b2 = fma(r2, a5, a4)
+    let q = fma(r4, fma(r4, b2, b1), b0)
+    // e^r = 1 + (r + r²·q)  (adding the small part first keeps the last rounding clean)
+    let er = SIMD4<Double>(repeating: 1.0) + fma(r2, q, r)
     let bits = unsafeBitCast(t, to: SIMD4<UInt64>.self)
     let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD4<Double>.self)
     return er * scale
@@ -68,16 +68,25 @@ func simdExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let ln2hi = SIMD8<Float>(repeating: 0.693359375)
     let ln2lo = SIMD8<Float>(repeating: -2.12194440e-4)
     let r = (x - k * ln2hi) - k * ln2lo
-    var p = SIMD8<Float>(repeating: 1.0 / 5040.0)
-    p = p * r + SIMD8(repeating: 1.0 / 720.0)
-    p = p * r + SIMD8(repeating: 1.0 / 120.0)
-    p = p * r + SIMD8(repeating: 1.0 / 24.0)
-    p = p * r + SIMD8(repeating: 1.0 / 6.0)
-    p = p * r + SIMD8(repeating: 0.5)
-    let er = SIMD8<Float>(repeating: 1.0) + (r + (r * r) * p)
+    // e^r − 1 − r = r²·q(r), q of degree 5 (coefficients 1/(j+2)!), Estrin's scheme.
+    let r2 = r * r, r4 = r2 * r2
+    let a0 = fma(r, SIMD8(repeating: 1.0 / 6.0), SIMD8(repeating: 0.5))
+    let a1 = fma(r, SIMD8(repeating: 1.0 / 120.0), SIMD8(repeating: 1.0 / 24.0))
+    let a2 = fma(r, SIMD8(repeating: 1.0 / 5040.0), SIMD8(repeating: 1.0 / 720.0))
+    let q = fma(r4, a2, fma(r2, a1, a0))
+    let er = SIMD8<Float>(repeating: 1.0) + fma(r2, q, r)
     let bits = unsafeBitCast(t, to: SIMD8<UInt32>.self)
     let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD8<Float>.self)
     return er * scale
+}
+
+/// a·b + c with one rounding (vfmadd on AVX2 targets).
+@inline(__always) func fma(_ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: SIMD4<Double>) -> SIMD4<Double> {
+    c.addingProduct(a, b)
+}
+/// a·b + c with one rounding (vfmadd on AVX2 targets).
+@inline(__always) func fma(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    c.addingProduct(a, b)
 }
 
 @inline(__always) private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
