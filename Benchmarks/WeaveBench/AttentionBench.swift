@@ -21,7 +21,7 @@ private func nowSeconds() -> Double {
 
 private func maxRSSMegabytes() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
 }
 
@@ -30,6 +30,9 @@ private func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
+private let defaultTileRows = 64
+private let defaultTileCols = 256
+
 private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threads: Int, reps: Int, seed: UInt64) -> (times: [Double], flops: Double, checksum: Double) {
     var rng = RandomSource(seed: seed)
     let q = Matrix<T>.randomNormal(rows: n, cols: d, using: &rng)
@@ -37,6 +40,9 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
     let v = Matrix<T>.randomNormal(rows: n, cols: d, using: &rng)
     let nn = Double(n), dd = Double(d)
     var flops = 0.0
+    // Tile sizes: the library defaults unless WEAVE_TILE_ROWS / WEAVE_TILE_COLS are set (tuning).
+    let tileRows = getenv("WEAVE_TILE_ROWS").flatMap { Int(String(cString: $0)) } ?? defaultTileRows
+    let tileCols = getenv("WEAVE_TILE_COLS").flatMap { Int(String(cString: $0)) } ?? defaultTileCols
     var body: () -> Matrix<T>
     switch kernel {
     case "softmax":
@@ -47,10 +53,10 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
         body = { softmaxAttention(q, k, v, causal: true, threads: threads) }
     case "tiled":
         flops = 4 * nn * nn * dd
-        body = { tiledSoftmaxAttention(q, k, v, threads: threads) }
+        body = { tiledSoftmaxAttention(q, k, v, tileRows: tileRows, tileCols: tileCols, threads: threads) }
     case "tiled_causal":
         flops = 2 * nn * nn * dd
-        body = { tiledSoftmaxAttention(q, k, v, causal: true, threads: threads) }
+        body = { tiledSoftmaxAttention(q, k, v, causal: true, tileRows: tileRows, tileCols: tileCols, threads: threads) }
     case "linear":
         flops = 4 * nn * dd * dd
         body = { linearAttention(q, k, v) }
@@ -70,6 +76,23 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
         let codes = book.assign(k)
         flops = 4 * nn * Double(c) * dd
         body = { vqAttention(q, codebook: book, codes: codes, v) }
+    case "exp":
+        // n² exponentials in rows of n (the elementwise work of softmax attention).
+        flops = nn * nn
+        let src = Matrix<T>.randomNormal(rows: 1, cols: n, using: &rng)
+        var buf = src
+        body = {
+            var total: T = 0
+            buf.withUnsafeMutableBufferPointer { p in
+                src.withUnsafeBufferPointer { s in
+                    for _ in 0..<n {
+                        p.baseAddress!.update(from: s.baseAddress!, count: n)
+                        total += T.vectorExpShiftSum(p.baseAddress!, count: n, shift: 1)
+                    }
+                }
+            }
+            return Matrix(rows: 1, cols: 1, elements: [total])
+        }
     case "gemm":
         let a = Matrix<T>.randomNormal(rows: n, cols: n, using: &rng)
         let b = Matrix<T>.randomNormal(rows: n, cols: n, using: &rng)
