@@ -30,8 +30,8 @@ private func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-private let defaultTileRows = 64
-private let defaultTileCols = 256
+private let defaultTileRows = 128
+private let defaultTileCols = 512
 
 private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threads: Int, reps: Int, seed: UInt64) -> (times: [Double], flops: Double, checksum: Double) {
     var rng = RandomSource(seed: seed)

@@ -108,7 +108,7 @@ public struct RandomFeatureMap<T: Real>: Sendable {
 extension Matrix {
     /// The largest entry (−∞ for an empty matrix).
     public var maxEntry: Scalar {
-        withUnsafeBufferPointer { Scalar.vectorMax($0.baseAddress!, count: $0.count) }
+        withUnsafeBufferPointer { $0.isEmpty ? -Scalar.infinity : Scalar.vectorMax($0.baseAddress!, count: $0.count) }
     }
 }
 

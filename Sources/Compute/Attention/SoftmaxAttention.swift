@@ -26,26 +26,38 @@ import Glibc
 /// (Pᵢⱼ = 0 for j > i) and an optional Toeplitz bias B: Bᵢⱼ = bias[i − j] when
 /// 0 ≤ i − j < bias.count, else 0.
 ///
-/// - Parameters: q n×d, k m×d; `scale` s defaults to 1/√d; `causal` requires m = n.
+/// - Parameters: q n×d, k m×d; `scale` s defaults to 1/√d; `causal` requires m = n;
+///   `threads` ≥ 1 splits the softmax rows over Dispatch workers.
 /// - Complexity: 2nmd flops for QKᵀ (dgemm) plus nm exponentials; O(nm) memory.
 /// - Reference: Vaswani et al. 2017, "Attention is all you need", eq. (1).
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 public func attentionWeights<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, causal: Bool = false,
-                                      scale: T? = nil, bias: [T]? = nil) -> Matrix<T> {
+                                      scale: T? = nil, bias: [T]? = nil, threads: Int = 1) -> Matrix<T> {
     checkAttentionShapes(q, k, k, causal: causal, "attentionWeights")
+    precondition(threads >= 1, "attentionWeights: threads must be ≥ 1")
     let s = defaultScale(scale, q.cols)
     var p = matmul(q, k, transposeB: true, alpha: s)
     let n = p.rows, m = p.cols
+    if n == 0 || m == 0 { return p }
+    let b = bias ?? []
     p.withUnsafeMutableBufferPointer { buf in
-        for i in 0..<n {
-            let row = buf.baseAddress! + i * m
-            if let b = bias {
-                for j in 0...min(i, m - 1) where i - j < b.count { row[j] += b[i - j] }
+        let base = SharedPointer(base: buf.baseAddress!)
+        let workers = min(threads, n)
+        parallelFor(workers) { w in
+            var i = w
+            while i < n {
+                let row = base.base + i * m
+                var j = max(0, i - b.count + 1)
+                while j <= min(i, m - 1) {
+                    row[j] += b[i - j]
+                    j += 1
+                }
+                let len = causal ? i + 1 : m
+                softmaxInPlace(row, count: len)
+                for j in len..<m { row[j] = 0 }
+                i += workers
             }
-            let len = causal ? i + 1 : m
-            softmaxInPlace(row, count: len)
-            for j in len..<m { row[j] = 0 }
         }
     }
     return p
@@ -68,27 +80,7 @@ public func softmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matri
     checkAttentionShapes(q, k, v, causal: causal, "softmaxAttention")
     precondition(threads >= 1, "softmaxAttention: threads must be ≥ 1")
     if q.rows == 0 { return Matrix(rows: 0, cols: v.cols) }
-    if threads == 1 || bias != nil {
-        return matmul(attentionWeights(q, k, causal: causal, scale: scale, bias: bias), v)
-    }
-    let s = defaultScale(scale, q.cols)
-    var p = matmul(q, k, transposeB: true, alpha: s)
-    let n = p.rows, m = p.cols
-    p.withUnsafeMutableBufferPointer { buf in
-        let base = SharedPointer(base: buf.baseAddress!)
-        let t = min(threads, n)
-        parallelFor(t) { w in
-            var i = w
-            while i < n {
-                let row = base.base + i * m
-                let len = causal ? i + 1 : m
-                softmaxInPlace(row, count: len)
-                for j in len..<m { row[j] = 0 }
-                i += t
-            }
-        }
-    }
-    return matmul(p, v)
+    return matmul(attentionWeights(q, k, causal: causal, scale: scale, bias: bias, threads: threads), v)
 }
 
 /// Softmax attention by the streaming-softmax (FlashAttention) recurrence on CPU tiles:
@@ -110,7 +102,7 @@ public func softmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matri
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matrix<T>, causal: Bool = false,
-                                           scale: T? = nil, tileRows: Int = 64, tileCols: Int = 256,
+                                           scale: T? = nil, tileRows: Int = 128, tileCols: Int = 512,
                                            threads: Int = 1) -> Matrix<T> {
     checkAttentionShapes(q, k, v, causal: causal, "tiledSoftmaxAttention")
     precondition(tileRows >= 1 && tileCols >= 1, "tiledSoftmaxAttention: tile sizes must be ≥ 1")
