@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Softmax attention, two algorithms:
+//  - `softmaxAttention` / `attentionWeights`: the textbook form that materialises the n×m
+//    matrix P = softmax(s·QKᵀ + B) and returns P·V (O(nm) memory);
+//  - `tiledSoftmaxAttention`: the streaming-softmax (FlashAttention) recurrence over tiles,
+//    O((n + m)·d) memory, never forming P.
+// Shapes: Q n×d, K m×d, V m×dᵥ, output n×dᵥ. The scale s defaults to 1/√d. Causal
+// attention requires m = n and lets query i see keys j ≤ i.
+
+@inline(__always) func checkAttentionShapes<T>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matrix<T>, causal: Bool, _ name: String) {
+    precondition(q.cols == k.cols, "\(name): Q has \(q.cols) columns but K has \(k.cols)")
+    precondition(k.rows == v.rows, "\(name): K has \(k.rows) rows but V has \(v.rows)")
+    precondition(!causal || q.rows == k.rows, "\(name): causal attention needs as many queries as keys (\(q.rows) vs \(k.rows))")
+    precondition(k.rows > 0 || q.rows == 0, "\(name): at least one key is needed")
+}
+
+@inline(__always) func defaultScale<T: Real>(_ scale: T?, _ d: Int) -> T {
+    if let s = scale { return s }
+    return d > 0 ? 1 / T(d).squareRoot() : 1
+}
+
+/// The attention matrix P = softmax_rows(s·QKᵀ + B), n×m, with an optional causal mask
+/// (Pᵢⱼ = 0 for j > i) and an optional Toeplitz bias B: Bᵢⱼ = bias[i − j] when
+/// 0 ≤ i − j < bias.count, else 0.
+///
+/// - Parameters: q n×d, k m×d; `scale` s defaults to 1/√d; `causal` requires m = n;
+///   `threads` ≥ 1 splits the softmax rows over Dispatch workers.
+/// - Complexity: 2nmd flops for QKᵀ (dgemm) plus nm exponentials; O(nm) memory.
+/// - Reference: Vaswani et al. 2017, "Attention is all you need", eq. (1).
+@_specialize(where T == Double)
+@_specialize(where T == Float)
+public func attentionWeights<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, causal: Bool = false,
+                                      scale: T? = nil, bias: [T]? = nil, threads: Int = 1) -> Matrix<T> {
+    checkAttentionShapes(q, k, k, causal: causal, "attentionWeights")
+    precondition(threads >= 1, "attentionWeights: threads must be ≥ 1")
+    let s = defaultScale(scale, q.cols)
+    var p = matmul(q, k, transposeB: true, alpha: s)
+    let n = p.rows, m = p.cols
+    if n == 0 || m == 0 { return p }
+    let b = bias ?? []
+    p.withUnsafeMutableBufferPointer { buf in
+        let base = SharedPointer(base: buf.baseAddress!)
+        let workers = min(threads, n)
+        parallelFor(workers) { w in
+            var i = w
+            while i < n {
+                let row = base.base + i * m
+                var j = max(0, i - b.count + 1)
+                while j <= min(i, m - 1) {
+                    row[j] += b[i - j]
+                    j += 1
+                }
+                let len = causal ? i + 1 : m
+                softmaxInPlace(row, count: len)
+                for j in len..<m { row[j] = 0 }
+                i += workers
+            }
+        }
+    }
+    return p
+}
+
+/// Softmax attention softmax(s·QKᵀ + B)·V, materialising the n×m attention matrix.
+///
+/// - Parameters: q n×d, k m×d, v m×dᵥ; `causal` (requires m = n) masks j > i; `scale` s
+///   defaults to 1/√d; `bias` is an optional Toeplitz bias (see `attentionWeights`);
+///   `threads` ≥ 1 splits the softmax rows over Dispatch workers (the two GEMMs use
+///   however many threads OpenBLAS is set to, see `BLAS.threadCount`).
+/// - Returns: n×dᵥ.
+/// - Complexity: 4nmd flops in two GEMMs + nm exponentials; O(nm) memory (use
+///   `tiledSoftmaxAttention` for O((n + m)d)).
+/// - Reference: Vaswani et al. 2017, eq. (1).
+@_specialize(where T == Double)
+@_specialize(where T == Float)
+public func softmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matrix<T>, causal: Bool = false,
+                                      scale: T? = nil, bias: [T]? = nil, threads: Int = 1) -> Matrix<T> {
+    checkAttentionShapes(q, k, v, causal: causal, "softmaxAttention")
+    precondition(threads >= 1, "softmaxAttention: threads must be ≥ 1")
+    if q.rows == 0 { return Matrix(rows: 0, cols: v.cols) }
+    return matmul(attentionWeights(q, k, causal: causal, scale: scale, bias: bias, threads: threads), v)
+}
+
+/// Softmax attention by the streaming-softmax (FlashAttention) recurrence on CPU tiles:
+/// equal to `softmaxAttention` up to round-off, without ever forming the n×m matrix.
+///
+/// For each block of `tileRows` queries it keeps the running row maxima mᵢ, denominators ℓᵢ
+/// and unnormalised outputs Oᵢ; for each tile of `tileCols` keys it forms S = s·Q_b K_tᵀ
+/// (dgemm), then m′ = max(m, rowmax S), P = exp(S − m′), ℓ ← e^{m−m′}ℓ + rowsum P,
+/// O ← e^{m−m′}O + P·V_t (dgemm), and finally O/ℓ. Causal attention skips the tiles above
+/// the diagonal and masks the diagonal ones.
+///
+/// - Parameters: q n×d, k m×d, v m×dᵥ; `causal` requires m = n; `scale` defaults to 1/√d;
+///   `tileRows`, `tileCols` ≥ 1; `threads` ≥ 1 query blocks processed in parallel (Dispatch;
+///   while they run, OpenBLAS is set to 1 thread, a process-wide setting, then restored).
+/// - Complexity: 4nmd flops (about half with `causal`) + nm exponentials; extra memory
+///   O(threads·tileRows·(tileCols + dᵥ)) besides the n×dᵥ output, i.e. O(n·d) overall.
+/// - Reference: Dao et al. 2022, "FlashAttention", Algorithm 1; Milakov & Gimelshein 2018,
+///   "Online normalizer calculation for softmax".
+@_specialize(where T == Double)
+@_specialize(where T == Float)
+public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matrix<T>, causal: Bool = false,
+                                           scale: T? = nil, tileRows: Int = 128, tileCols: Int = 512,
+                                           threads: Int = 1) -> Matrix<T> {
+    checkAttentionShapes(q, k, v, causal: causal, "tiledSoftmaxAttention")
+    precondition(tileRows >= 1 && tileCols >= 1, "tiledSoftmaxAttention: tile sizes must be ≥ 1")
+    precondition(threads >= 1, "tiledSoftmaxAttention: threads must be ≥ 1")
+    let n = q.rows, m = k.rows, d = q.cols, dv = v.cols
+    var out = Matrix<T>(rows: n, cols: dv)
+    if n == 0 || dv == 0 { return out }
+    let s = defaultScale(scale, d)
+    let br = min(tileRows, n), bc = min(tileCols, m)
+    let blocks = (n + br - 1) / br
+    let workers = min(threads, blocks)
+    q.withUnsafeBufferPointer { qb in
+        k.withUnsafeBufferPointer { kb in
+            v.withUnsafeBufferPointer { vb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    let qp = SharedPointer(base: UnsafeMutablePointer(mutating: qb.baseAddress!))
+                    let kp = SharedPointer(base: UnsafeMutablePointer(mutating: kb.baseAddress!))
+                    let vp = SharedPointer(base: UnsafeMutablePointer(mutating: vb.baseAddress!))
+                    let op = SharedPointer(base: ob.baseAddress!)
+                    let run: @Sendable (Int) -> Void = { w in
+                        flashWorker(q: qp.base, k: kp.base, v: vp.base, out: op.base, n: n, m: m, d: d, dv: dv,
+                                    scale: s, causal: causal, br: br, bc: bc, firstBlock: w, blockStride: workers)
+                    }
+                    if workers == 1 {
+                        run(0)
+                    } else {
+                        BLAS.withThreadCount(1) { parallelFor(workers, run) }
+                    }
+                }
+            }
+        }
+    }
+    return out
+}
+
+/// One worker of `tiledSoftmaxAttention`: query blocks firstBlock, firstBlock + blockStride, …
+/// (interleaved so that causal work is balanced).
+@_specialize(where T == Double)
+@_specialize(where T == Float)
+func flashWorker<T: Real>(q: UnsafeMutablePointer<T>, k: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
+                          out: UnsafeMutablePointer<T>, n: Int, m: Int, d: Int, dv: Int, scale: T, causal: Bool,
+                          br: Int, bc: Int, firstBlock: Int, blockStride: Int) {
+    let sTile = UnsafeMutablePointer<T>.allocate(capacity: br * bc)
+    let rowMax = UnsafeMutablePointer<T>.allocate(capacity: br)
+    let rowSum = UnsafeMutablePointer<T>.allocate(capacity: br)
+    defer { sTile.deallocate(); rowMax.deallocate(); rowSum.deallocate() }
+    var block = firstBlock
+    let blocks = (n + br - 1) / br
+    while block < blocks {
+        let i0 = block * br
+        let rb = min(br, n - i0)
+        let o = out + i0 * dv
+        for r in 0..<rb { rowMax[r] = -T.infinity; rowSum[r] = 0 }
+        for e in 0..<(rb * dv) { o[e] = 0 }
+        let kEnd = causal ? min(m, i0 + rb) : m
+        var j0 = 0
+        while j0 < kEnd {
+            let cb = min(bc, kEnd - j0)
+            T.blasGemm(transA: false, transB: true, m: rb, n: cb, k: d, alpha: scale, a: q + i0 * d, lda: d,
+                       b: k + j0 * d, ldb: d, beta: 0, c: sTile, ldc: cb)
+            let diagonal = causal && j0 + cb > i0
+            for r in 0..<rb {
+                let row = sTile + r * cb
+                var len = cb
+                if diagonal { len = max(0, min(cb, i0 + r - j0 + 1)) }
+                if len == 0 {
+                    for j in 0..<cb { row[j] = 0 }
+                    continue
+                }
+                let tileMax = T.vectorMax(row, count: len)
+                let old = rowMax[r]
+                let newMax = old > tileMax ? old : tileMax
+                let sum = T.vectorExpShiftSum(row, count: len, shift: newMax)
+                for j in len..<cb { row[j] = 0 }
+                if old == -T.infinity {
+                    rowSum[r] = sum
+                } else if old != newMax {
+                    let alpha = T.exp(old - newMax)
+                    rowSum[r] = rowSum[r] * alpha + sum
+                    let orow = o + r * dv
+                    for c in 0..<dv { orow[c] *= alpha }
+                } else {
+                    rowSum[r] += sum
+                }
+                rowMax[r] = newMax
+            }
+            T.blasGemm(transA: false, transB: false, m: rb, n: dv, k: cb, alpha: 1, a: sTile, lda: cb,
+                       b: v + j0 * dv, ldb: dv, beta: 1, c: o, ldc: dv)
+            j0 += cb
+        }
+        for r in 0..<rb {
+            let inv = 1 / rowSum[r]
+            let orow = o + r * dv
+            for c in 0..<dv { orow[c] *= inv }
+        }
+        block += blockStride
+    }
+}
