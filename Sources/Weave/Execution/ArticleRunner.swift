@@ -5,9 +5,11 @@ import Glibc
 
 /// Options for running articles.
 public struct ExecutionOptions: Sendable {
-    /// Wall-clock limit for one article's run, in seconds (front matter `timeout`
-    /// overrides it per article).
+    /// Wall-clock limit for one article's run, in seconds, when neither the command
+    /// line nor the article's front matter sets one (`weave.yml` may).
     public var timeout: Double = 300
+    /// `--timeout`: overrides the front matter.
+    public var timeoutOverride: Double? = nil
     /// Cap on what a program may print (standard output and error together), bytes.
     public var outputCap: Int = 10_000_000
     public var useCache: Bool = true
@@ -54,7 +56,7 @@ public struct ArticleRunner: Sendable {
         }
         let timeouts: (Int) -> Int = { i in document.blocks[i].options.timeout.map { Int($0.rounded(.up)) } ?? 0 }
         let program = generator.generate(blockTimeout: timeouts)
-        let optimize = ["true", "yes"].contains(document.frontMatter["optimize"] ?? document.frontMatter["execute.optimize"] ?? "")
+        let optimize = document.executeFlag("optimize", default: false)
         let args = toolchain.compileArguments(optimize: optimize)
         let parts = ResultCache.KeyParts(
             program: Toolchain.sha256([program.source]), kit: toolchain.kitFingerprint, swift: toolchain.swiftVersion,
@@ -76,7 +78,8 @@ public struct ArticleRunner: Sendable {
     }
 
     func articleTimeout(_ document: Document) -> Double {
-        if let t = (document.frontMatter["timeout"] ?? document.frontMatter["execute.timeout"]).flatMap(Double.init), t > 0 { return t }
+        if let t = options.timeoutOverride { return t }
+        if let t = document.executeOption("timeout").flatMap(Double.init), t > 0 { return t }
         return options.timeout
     }
 

@@ -36,8 +36,7 @@ public struct CodeGenerator {
     }
 
     var defaultEval: Bool {
-        guard let v = document.frontMatter["eval"] ?? document.frontMatter["execute.eval"] else { return true }
-        return !(v == "false" || v == "no")
+        document.executeFlag("eval", default: true)
     }
 
     /// The program for the first `count` units (all by default).
