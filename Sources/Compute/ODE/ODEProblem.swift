@@ -303,7 +303,7 @@ public struct ODEOptions: Sendable {
     public var maxSteps: Int
     /// Initial step (adaptive methods); `nil` = automatic (Hairer's/scipy's `select_initial_step`).
     public var dt0: Double?
-    /// Largest allowed step size.
+    /// Largest allowed step size (adaptive methods; fixed-step methods use their `dt`).
     public var dtMax: Double
     /// Smallest allowed step size; below it (or below 10 ulps of `t`) → `.stepSizeTooSmall`.
     public var dtMin: Double

@@ -19,6 +19,7 @@ public enum ODEReturnCode: String, Sendable, Equatable, CustomStringConvertible 
 
     /// `true` for `.success` and `.terminated`.
     public var isSuccessful: Bool { self == .success || self == .terminated }
+    /// The case name (`"success"`, `"terminated"`, …).
     public var description: String { rawValue }
 }
 
@@ -41,10 +42,12 @@ public struct ODEStats: Sendable, Equatable, CustomStringConvertible {
     /// Event-function evaluations (sign checks and root finding).
     public var nevents: Int = 0
 
+    /// All counters zero.
     public init() {}
 
     /// Step attempts: `accepted + rejected`.
     public var steps: Int { accepted + rejected }
+    /// One-line summary, e.g. `nfev=704 njev=0 nlu=0 accepted=100 rejected=17`.
     public var description: String {
         "nfev=\(nfev) njev=\(njev) nlu=\(nlu) accepted=\(accepted) rejected=\(rejected)"
     }
@@ -73,7 +76,9 @@ public struct ODEStates: RandomAccessCollection, Sendable {
     /// Components per state.
     public let dimension: Int
 
+    /// 0.
     public var startIndex: Int { 0 }
+    /// Number of saved states.
     public var endIndex: Int { storage.count / dimension }
     /// State `i` (allocates a small array).
     public subscript(i: Int) -> [Double] {

@@ -18,6 +18,7 @@ public struct PointSymmetry: Sendable {
     /// `η(x, y)`.
     public var eta: @Sendable (_ x: Double, _ y: Double) -> Double
 
+    /// Generator with coefficient functions `ξ(x, y)` and `η(x, y)`.
     public init(name: String, xi: @escaping @Sendable (_ x: Double, _ y: Double) -> Double,
                 eta: @escaping @Sendable (_ x: Double, _ y: Double) -> Double) {
         self.name = name
@@ -55,6 +56,7 @@ public struct CanonicalCoordinates: Sendable {
     /// Inverse map `(r, s) ↦ [x, y]`.
     public var inverse: @Sendable (_ r: Double, _ s: Double) -> [Double]
 
+    /// Coordinates from `r(x, y)`, `s(x, y)` and their inverse `(r, s) ↦ [x, y]`.
     public init(name: String, r: @escaping @Sendable (Double, Double) -> Double,
                 s: @escaping @Sendable (Double, Double) -> Double,
                 inverse: @escaping @Sendable (Double, Double) -> [Double]) {
@@ -88,6 +90,7 @@ public struct FirstOrderODE: Sendable {
     /// Right-hand side `F(x, y)`.
     public var F: @Sendable (_ x: Double, _ y: Double) -> Double
 
+    /// The equation `y' = F(x, y)`.
     public init(name: String = "", _ F: @escaping @Sendable (_ x: Double, _ y: Double) -> Double) {
         self.name = name
         self.F = F
@@ -181,6 +184,7 @@ public struct SecondOrderODE: Sendable {
     /// `ω(x, y, p)`.
     public var omega: @Sendable (_ x: Double, _ y: Double, _ p: Double) -> Double
 
+    /// The equation `y'' = ω(x, y, y')`.
     public init(name: String = "", _ omega: @escaping @Sendable (_ x: Double, _ y: Double, _ p: Double) -> Double) {
         self.name = name
         self.omega = omega
