@@ -101,6 +101,25 @@ private let grid: [[Double]] = [[0.5, 0.3], [1.2, -0.4], [2.0, 0.7], [0.8, 1.9],
     }
 }
 
+@Test func potentialOfTheExactFormIsAFirstIntegral() {
+    // Φ from Lie's integrating factor: its differences match the closed forms, and it is
+    // constant along a numerical solution.
+    let rot = LieExamples.rotation
+    let a = [0.5, -0.6], b = [0.2, 0.3]
+    let dPhi = rot.potentialDifference(.rotation, from: a, to: b)
+    let exact = LieExamples.rotationFirstIntegral(x: b[0], y: b[1]) - LieExamples.rotationFirstIntegral(x: a[0], y: a[1])
+    #expect(abs(dPhi - exact) < 1e-9)
+    let sol = solve(rot.odeProblem(x0: 0.5, y0: -0.6, xEnd: 0.9), .dop853, options: ODEOptions(rtol: 1e-12, atol: 1e-14))
+    let end = [sol.tFinal, sol.yFinal[0]]
+    #expect(abs(rot.potentialDifference(.rotation, from: a, to: end)) < 1e-9)
+    let hom = LieExamples.homogeneous
+    let p = [1.0, 0.5], q = [1.7, 2.0]
+    let exactH = LieExamples.homogeneousFirstIntegral(x: q[0], y: q[1]) - LieExamples.homogeneousFirstIntegral(x: p[0], y: p[1])
+    #expect(abs(hom.potentialDifference(.scaling, from: p, to: q) - exactH) < 1e-9)
+    // Two points on y = x²/(3 − x): no change.
+    #expect(abs(hom.potentialDifference(.scaling, from: p, to: [2, 4])) < 1e-9)
+}
+
 @Test func eightPointSymmetriesOfFreeParticle() {
     let ode = SecondOrderODE.freeParticle
     let gens = SecondOrderODE.freeParticleSymmetries

@@ -137,6 +137,24 @@ public struct FirstOrderODE: Sendable {
         return muX + muFY
     }
 
+    /// Potential of the exact form `μ·(dy − F dx)` (Lie's factor for `X`): the line integral
+    /// `Φ(x1, y1) − Φ(x0, y0) = ∫ μ·(dy − F dx)` along the straight segment, by DOP853 at
+    /// `rtol`. `Φ` is a first integral (constant on solutions) and satisfies `XΦ = 1`, so it
+    /// is a canonical coordinate `s`. The segment must avoid `η = ξF` (where `μ` is infinite).
+    public func potentialDifference(_ X: PointSymmetry, from p0: [Double], to p1: [Double],
+                                    rtol: Double = 1e-11) -> Double {
+        precondition(p0.count == 2 && p1.count == 2, "FirstOrderODE.potentialDifference: points are [x, y]")
+        let dx = p1[0] - p0[0], dy = p1[1] - p0[1]
+        let ode = self
+        let prob = ODEProblem(f: { u, _ in
+            let x = p0[0] + u * dx, y = p0[1] + u * dy
+            return [ode.integratingFactor(X, x: x, y: y) * (dy - ode.F(x, y) * dx)]
+        }, y0: [0], tspan: (0, 1))
+        let sol = Compute.solve(prob, .dop853, options: ODEOptions(rtol: rtol, atol: rtol * 1e-2, dense: false))
+        precondition(sol.retcode == .success, "FirstOrderODE.potentialDifference: integration failed (\(sol.retcode))")
+        return sol.yFinal[0]
+    }
+
     /// Slope of the ODE in canonical coordinates: `ds/dr = (s_x + s_y F)/(r_x + r_y F)` at
     /// `(x, y)`. For a symmetry it depends on `r` only.
     public func reducedSlope(_ c: CanonicalCoordinates, x: Double, y: Double, h: Double = 1e-3) -> Double {
@@ -268,6 +286,15 @@ public enum LieExamples {
     public static func rotationConstant(r: Double, theta: Double) -> Double { (1 / (r * r) - 1) * exp(2 * theta) }
     /// Closed form `r(θ) = 1/sqrt(1 + K·e^{−2θ})`.
     public static func rotationRadius(theta: Double, K: Double) -> Double { 1 / (1 + K * exp(-2 * theta)).squareRoot() }
+    /// First integral of `homogeneous` normalised by Lie's factor (`XΦ = 1` for the scaling):
+    /// `Φ = ln(x(r + 1)/r) = ln C`, `r = y/x`.
+    public static func homogeneousFirstIntegral(x: Double, y: Double) -> Double { log(x + x * x / y) }
+    /// First integral of `rotation` normalised by Lie's factor (`XΦ = 1` for the rotation),
+    /// inside the unit circle: `Φ = θ − ln r + ½ ln(1 − r²)`.
+    public static func rotationFirstIntegral(x: Double, y: Double) -> Double {
+        let r2 = x * x + y * y
+        return atan2(y, x) - 0.5 * log(r2) + 0.5 * log(1 - r2)
+    }
     /// The rotation example as a polar ODE `dr/dθ = r(1 − r²)` (state `[r]`, θ independent).
     public static func rotationPolarProblem(r0: Double, theta0: Double, thetaEnd: Double) -> ODEProblem {
         ODEProblem(inPlace: { _, r, dr in dr[0] = r[0] * (1 - r[0] * r[0]) }, y0: [r0], tspan: (theta0, thetaEnd))
