@@ -5,7 +5,7 @@
 #
 SWIFT   ?= swift
 WEAVE   := .build/release/weave
-DEB_PACKAGES := pkg-config libcmark-dev cmark libopenblas-dev liblapacke-dev libjs-katex
+DEB_PACKAGES := pkg-config libcmark-dev cmark libopenblas-dev liblapacke-dev libjs-katex bubblewrap
 
 .PHONY: setup build site test unit-tests check-notebooks clean
 

@@ -45,6 +45,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Say per article whether it was cached, compiled, or failed, and why it was stale.")
     var verbose = false
 
+    @Flag(name: .long, help: "Run article programs without the sandbox (network, file system and limits); they get your rights.")
+    var noSandbox = false
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no articles given; pass .md files or directories, e.g. 'notebooks/'") }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1, not \(j)") }
@@ -87,7 +90,13 @@ struct RunOptions: ParsableArguments {
         exec.timeoutOverride = timeout
         exec.useCache = !noCache
         exec.cacheDirectory = cacheDir ?? c.cacheDirectory ?? ".weave-cache"
+        exec.sandbox = c.sandbox
+        if noSandbox {
+            exec.sandbox.enabled = false
+            Console.error("warning: --no-sandbox: article programs run with your rights, network and files")
+        }
         do {
+            if exec.sandbox.enabled { try Sandbox.check() }
             let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: exec.cacheDirectory)
             return ArticleRunner(toolchain: toolchain, options: exec)
         } catch {

@@ -216,12 +216,23 @@ public struct ArticleRunner: Sendable {
         let termination: Subprocess.Termination
         do {
             if options.sandbox.enabled {
-                let cmd = try options.sandbox.wrap(
+                var sandbox = options.sandbox
+                sandbox.dataFolders += allowedDataFolders(document, cwd: cwd)
+                let cmd = try sandbox.wrap(
                     exe: exe, cwd: cwd, runDirectory: tmp, kitDirectory: toolchain.kitDirectory,
                     toolchainRoot: toolchain.runtimeRoot, environment: env,
                     cpuSeconds: Int(limit.rounded(.up)) + 5, outputCap: options.outputCap)
-                termination = try Subprocess.run(cmd.argv, environment: cmd.environment, outputPath: outputPath,
-                                                 timeout: limit, files: cmd.files)
+                if ProcessInfo.processInfo.environment["WEAVE_KEEP_BUILD"] == "1" {
+                    try? FileIO.writeAtomically(Array((cmd.argv.joined(separator: " \\\n  ") + "\n").utf8), to: tmp + "/command.txt")
+                }
+                var t = try Subprocess.run(cmd.argv, environment: cmd.environment, outputPath: outputPath,
+                                           timeout: limit, files: cmd.files)
+                // bwrap reports a signal that ended the program as status 128 + N.
+                if let code = t.exitCode, code > 128, code < 128 + 65 {
+                    t.signal = code - 128
+                    t.exitCode = nil
+                }
+                termination = t
             } else {
                 termination = try Subprocess.run([exe], environment: env, cwd: cwd, outputPath: outputPath, timeout: limit)
             }
@@ -286,6 +297,9 @@ public struct ArticleRunner: Sendable {
                 let split = lastBlockRuntimeLines(results, running: running)
                 let msg = CrashReport.message(runtimeLines: split, backtrace: backtrace) ?? "crashed with \(Subprocess.signalName(s))"
                 message = "runtime error: \(msg)"
+                if options.sandbox.enabled && msg.contains("allocate") {
+                    details.append("the sandbox limits memory to \(options.sandbox.memoryLimit >> 20) MB ('sandbox: {memory: 8G}' in weave.yml raises it)")
+                }
                 if let l = CrashReport.articleLocation(backtrace: backtrace, articlePath: document.path) {
                     loc = SourceLocation(line: l.line, column: document.source.scalarColumn(line: l.line, byteColumn: l.column))
                 }
@@ -324,6 +338,19 @@ public struct ArticleRunner: Sendable {
         }
         // Units that were in the document but not in this (prefix) program are handled by the caller.
         return (results, true)
+    }
+
+    /// Front matter `data:` folders (comma-separated or a YAML list) that the sandbox
+    /// makes visible read-only. Only folders inside the project (the current folder)
+    /// are accepted: an article cannot open the sandbox onto the rest of the machine.
+    func allowedDataFolders(_ document: Document, cwd: String) -> [String] {
+        guard let list = document.frontMatter["data"] else { return [] }
+        let project = FileManager.default.currentDirectoryPath
+        return list.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }.compactMap { entry in
+            let full = entry.hasPrefix("/") ? entry : cwd + "/" + entry
+            let resolved = URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
+            return resolved == project || resolved.hasPrefix(project + "/") ? resolved : nil
+        }
     }
 
     func timeouts(_ document: Document, _ b: Int) -> Int {

@@ -79,7 +79,9 @@ public struct Sandbox: Sendable {
 
         var a = ["/usr/bin/bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                  "--die-with-parent", "--new-session", "--hostname", "weave"]
-        // System folders, mirroring the host's merged-/usr links.
+        // First the fresh mounts (later binds may lie below /tmp), then the system
+        // folders, mirroring the host's merged-/usr links.
+        a += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         a += ["--ro-bind", "/usr", "/usr"]
         for top in ["/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"] {
             if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: top) {
@@ -88,16 +90,35 @@ public struct Sandbox: Sendable {
                 a += ["--ro-bind", top, top]
             }
         }
+        a += ["--perms", "0755", "--dir", "/etc"]
         for f in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime",
                   "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/os-release"] where FileIO.exists(f) {
             a += ["--ro-bind", f, f]
         }
         var readOnly = [kitDirectory, cwd] + dataFolders.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 }
         if let root = toolchainRoot { readOnly.append(root) }
-        for p in readOnly where FileIO.exists(p) && !p.hasPrefix("/usr/") {
-            a += ["--ro-bind", p, p]
+        // bwrap creates missing parent folders with mode 0700, which `nobody` cannot
+        // traverse: create them first, world-readable.
+        var made: Set<String> = ["/", "/usr", "/tmp", "/proc", "/dev", "/etc"]
+        func parents(_ p: String) {
+            var chain: [String] = []
+            var d = FileIO.dirname(p)
+            while !d.isEmpty && !made.contains(d) {
+                chain.append(d)
+                d = FileIO.dirname(d)
+            }
+            for dir in chain.reversed() {
+                a += ["--perms", "0755", "--dir", dir]
+                made.insert(dir)
+            }
         }
-        a += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", runDirectory, runDirectory,
+        for p in readOnly where FileIO.exists(p) && !p.hasPrefix("/usr/") {
+            parents(p)
+            a += ["--ro-bind", p, p]
+            made.insert(p)
+        }
+        parents(runDirectory)
+        a += ["--bind", runDirectory, runDirectory,
               "--chdir", cwd, "--seccomp", "10", "--"]
         a += ["/usr/bin/prlimit", "--as=\(memoryLimit)", "--cpu=\(max(1, cpuSeconds))", "--fsize=\(outputCap)", "--core=0"]
         if asRoot { a += ["--nproc=\(processLimit)"] }
@@ -110,7 +131,7 @@ public struct Sandbox: Sendable {
             "LANG": environment["LANG"] ?? "C.UTF-8",
         ]
         for k in environmentAllowList { if let v = environment[k] { env[k] = v } }
-        for (k, v) in environment where k.hasPrefix("WEAVE_") || k == "SWIFT_BACKTRACE" { env[k] = v }
+        for k in ["WEAVE_CHANNEL", "WEAVE_OUTPUT_CAP", "SWIFT_BACKTRACE"] { if let v = environment[k] { env[k] = v } }
         return Command(argv: a, environment: env, files: [(10, filter)])
     }
 

@@ -26,9 +26,13 @@ public struct ProjectConfig: Sendable {
     public var cacheDirectory: String?
     /// `execute.*` defaults, applied to articles whose front matter does not set them.
     public var execute: [String: String] = [:]
+    /// `sandbox:` — `data` (read-only folders), `env` (variables passed through),
+    /// `memory` (e.g. 4G), `processes`.
+    public var sandbox = Sandbox()
     public var diagnostics: [Diagnostic] = []
 
-    public static let keys = ["output", "formats", "katex", "jobs", "timeout", "cache-dir", "execute"]
+    public static let keys = ["output", "formats", "katex", "jobs", "timeout", "cache-dir", "execute", "sandbox"]
+    public static let sandboxKeys = ["data", "env", "memory", "processes"]
     public static let executeKeys = ["echo", "eval", "optimize", "timeout", "output"]
 
     public init() {}
@@ -99,11 +103,41 @@ public struct ProjectConfig: Sendable {
                         c.diagnostics.append(unknown(name, eloc, among: executeKeys, path: path, source: source, section: "execute."))
                     }
                 }
+            case "sandbox":
+                guard let m = v.mapping else { bad("a mapping (data, env, memory, processes)"); continue }
+                for (sk, sv) in m {
+                    guard let name = sk.string else { continue }
+                    let sloc = sk.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? loc
+                    func list() -> [String] { sv.sequence?.compactMap(\.string) ?? sv.string.map { [$0] } ?? [] }
+                    switch name {
+                    case "data": c.sandbox.dataFolders = list()
+                    case "env": c.sandbox.environmentAllowList += list()
+                    case "memory":
+                        if let b = sv.string.flatMap(ProjectConfig.bytes) { c.sandbox.memoryLimit = b }
+                        else { c.diagnostics.append(.error(path, sloc, "'sandbox.memory' must be a size such as 4G or 512M", details: Diagnostic.quote(source, sloc))) }
+                    case "processes":
+                        if let n = sv.string.flatMap({ Int($0) }), n > 0 { c.sandbox.processLimit = n }
+                        else { c.diagnostics.append(.error(path, sloc, "'sandbox.processes' must be a positive integer", details: Diagnostic.quote(source, sloc))) }
+                    default:
+                        c.diagnostics.append(unknown(name, sloc, among: sandboxKeys, path: path, source: source, section: "sandbox."))
+                    }
+                }
             default:
                 c.diagnostics.append(unknown(key, loc, among: keys, path: path, source: source, section: ""))
             }
         }
         return c
+    }
+
+    /// "4G", "512M", "100K", "123" → bytes.
+    static func bytes(_ s: String) -> Int? {
+        let t = s.trimmingSpaces().uppercased()
+        let units: [(String, Int)] = [("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+        for (u, m) in units where t.hasSuffix(u) || t.hasSuffix(u + "B") {
+            let num = t.hasSuffix("B") ? t.dropLast(2) : t.dropLast(1)
+            return Double(num).map { Int($0 * Double(m)) }
+        }
+        return Int(t)
     }
 
     static func unknown(_ key: String, _ loc: SourceLocation, among: [String], path: String, source: SourceText, section: String) -> Diagnostic {
