@@ -186,6 +186,10 @@ struct Render: ParsableCommand {
         let progress = Progress(enabled: isatty(2) != 0)
         let entries = Entries()
         Interrupts.install()
+        if !check {
+            FileIO.removeStaleTemporaries(under: out)
+            FileIO.removeStaleTemporaries(under: runner?.options.cacheDirectory ?? ".weave-cache")
+        }
         build.run(articles, deliver: { report in
             progress.clear()
             entries.add(IndexPage.Entry(report: report))
@@ -458,6 +462,11 @@ enum Console {
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 }
+
+// A full disk or a file-size limit must surface as a write error (EFBIG/ENOSPC),
+// not kill weave halfway through; article programs get the default back (posix_spawn).
+signal(SIGXFSZ, SIG_IGN)
+signal(SIGPIPE, SIG_IGN)
 
 // Exit codes: ArgumentParser uses 64 for usage errors; DESIGN.md asks for 2.
 do {

@@ -23,10 +23,16 @@ enum CLI {
     }
 
     /// Runs `weave ARGS` in `cwd` and waits.
-    static func run(_ args: [String], cwd: String, environment: [String: String] = [:]) throws -> Result {
+    /// `prefix` runs weave under another command (e.g. `prlimit … --`).
+    static func run(_ args: [String], cwd: String, environment: [String: String] = [:], prefix: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: weave)
-        p.arguments = args
+        if prefix.isEmpty {
+            p.executableURL = URL(fileURLWithPath: weave)
+            p.arguments = args
+        } else {
+            p.executableURL = URL(fileURLWithPath: prefix[0])
+            p.arguments = Array(prefix.dropFirst()) + [weave] + args
+        }
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

@@ -44,6 +44,10 @@ public struct Toolchain: Sendable {
         guard let swiftc = env["WEAVE_SWIFTC"] ?? findInPath("swiftc") else {
             throw Missing(message: "swiftc not found", details: ["install Swift 6 and put its bin folder on PATH, or set WEAVE_SWIFTC to the compiler"])
         }
+        guard access(swiftc, X_OK) == 0 else {
+            throw Missing(message: "swiftc not found at '\(swiftc)' (from WEAVE_SWIFTC)",
+                          details: ["point WEAVE_SWIFTC at an executable Swift compiler, or unset it to use swiftc from PATH"])
+        }
         let candidates = [kit, env["WEAVE_KIT_DIR"], executableDirectory()].compactMap { $0 }
         guard let dir = candidates.first(where: { FileIO.exists($0 + "/libWeaveArticle.so") }) else {
             throw Missing(message: "the article library libWeaveArticle.so was not found (looked in \(candidates.joined(separator: ", ")))",

@@ -70,6 +70,24 @@ public enum FileIO {
         ok = true
     }
 
+    /// Removes temporary files (`.NAME.tmp-PID-N`) that a killed `weave` left below
+    /// `dir`: those whose process is gone. Returns how many were removed.
+    @discardableResult
+    public static func removeStaleTemporaries(under dir: String) -> Int {
+        guard let e = FileManager.default.enumerator(atPath: dir) else { return 0 }
+        var removed = 0
+        while let rel = e.nextObject() as? String {
+            let name = basename(rel)
+            guard name.hasPrefix("."), let r = name.range(of: ".tmp-", options: .backwards) else { continue }
+            let rest = name[r.upperBound...].split(separator: "-")
+            guard rest.count == 2, let pid = Int32(rest[0]) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                if unlink(join(dir, rel)) == 0 { removed += 1 }
+            }
+        }
+        return removed
+    }
+
     public static func makeDirectories(_ path: String) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
