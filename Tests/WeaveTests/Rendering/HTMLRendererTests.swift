@@ -76,3 +76,63 @@ struct HTMLRendererTests {
         #expect(!page.contains("katex"))
     }
 }
+
+struct NumberingTests {
+    static let article = """
+    $$a = 1$$ {#eq-one}
+
+    ```{swift}
+    //| label: tbl-first
+    //| caption: First table
+    show(t)
+    ```
+
+    ```{swift}
+    //| label: fig-a
+    show(p)
+    ```
+
+    \\[ b = 2 \\] {#eq-two}
+
+    ```{swift}
+    //| label: fig-b
+    //| caption: Second figure
+    show(p)
+    ```
+
+    See @fig-b, @fig-a, @tbl-first, @eq-two and @eq-one.
+
+    """
+
+    static let results = ArticleResults(blocks: [
+        BlockResult(status: .ok, items: [.table(TableOutput(headers: ["x"], alignments: [.left], rows: [["1"]]))]),
+        BlockResult(status: .ok, items: [.figure(FigureOutput(svg: "<svg/>"))]),
+        BlockResult(status: .ok, items: [.figure(FigureOutput(svg: "<svg/>"))]),
+    ])
+
+    @Test func numbersInDocumentOrderPerKind() {
+        let doc = parse(Self.article)
+        let n = Numbering(document: doc)
+        #expect(n.text(for: "fig-a") == "Figure 1" && n.text(for: "fig-b") == "Figure 2")
+        #expect(n.text(for: "tbl-first") == "Table 1")
+        #expect(n.text(for: "eq-one") == "(1)" && n.text(for: "eq-two") == "(2)")
+        #expect(n.unknownReferences(in: doc).isEmpty)
+    }
+
+    @Test func bothOutputsUseTheNumbers() {
+        let html = htmlBody(Self.article, results: Self.results)
+        #expect(html.contains("See <a class=\"xref\" href=\"#fig-b\">Figure 2</a>, <a class=\"xref\" href=\"#fig-a\">Figure 1</a>, <a class=\"xref\" href=\"#tbl-first\">Table 1</a>, <a class=\"xref\" href=\"#eq-two\">(2)</a> and <a class=\"xref\" href=\"#eq-one\">(1)</a>."))
+        #expect(html.contains("<span class=\"math display\" id=\"eq-one\">\\[a = 1\\tag{1}\\]</span>"))
+        #expect(html.contains("<span class=\"math display\" id=\"eq-two\">\\[ b = 2 \\tag{2}\\]</span>"))
+        #expect(html.contains("<caption>Table 1: First table</caption>"))
+        #expect(html.contains("<figcaption>Figure 1</figcaption>"))
+        #expect(html.contains("<figcaption>Figure 2: Second figure</figcaption>"))
+        let md = String(decoding: markdownOutput(Array(Self.article.utf8), results: Self.results), as: UTF8.self)
+        #expect(md.contains("See Figure 2, Figure 1, Table 1, (2) and (1)."))
+        #expect(md.contains("$$a = 1 \\tag{1}$$"))
+        #expect(md.contains("\\[ b = 2  \\tag{2}\\]"))
+        #expect(md.contains("Table 1: First table\n\n| x   |"))
+        #expect(md.contains("![Figure 1](t_files/fig-1.svg)"))
+        #expect(md.contains("![Figure 2: Second figure](t_files/fig-2.svg)"))
+    }
+}
