@@ -35,7 +35,7 @@ unit-tests: setup
 check-notebooks: build
 	$(WEAVE) check notebooks/
 
-test: build unit-tests
+test: build unit-tests check-notebooks
 
 clean:
 	rm -rf .build _site .weave-cache
