@@ -26,7 +26,7 @@ build: setup
 	$(SWIFT) build -c release --product WeaveArticle
 
 site: build
-	$(WEAVE) render notebooks/ --out _site
+	$(WEAVE) render notebooks/ --out _site --katex local
 
 unit-tests: setup
 	$(SWIFT) build --build-tests
