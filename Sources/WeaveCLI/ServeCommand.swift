@@ -45,7 +45,7 @@ struct Serve: ParsableCommand {
         c.runner = runner
         let opts = common
         c.relocateRunner = {
-            try Toolchain.locate(kit: opts.kit, cacheDirectory: runner.options.cacheDirectory).runner(options: runner.options)
+            ArticleRunner(toolchain: try Toolchain.locate(kit: opts.kit, cacheDirectory: runner.options.cacheDirectory), options: runner.options)
         }
         c.frontMatterDefaults = common.defaults(config)
         c.verbose = common.verbose
@@ -74,7 +74,11 @@ struct Serve: ParsableCommand {
         }
         done.wait()
         if let e = outcome.error {
-            Console.error("weave serve: error: cannot serve on \(host):\(port): \(e)")
+            if e.contains("Address already in use") {
+                Console.error("weave serve: error: cannot serve on \(host):\(port): the port is in use (another 'weave serve'?); pick another with --port, or --port 0 for any free port")
+            } else {
+                Console.error("weave serve: error: cannot serve on \(host):\(port): \(e)")
+            }
             throw ExitCode(2)
         }
         Console.error("weave serve: stopped")
@@ -87,8 +91,4 @@ final class Outcome: @unchecked Sendable {
     private var message: String?
     func fail(_ s: String) { lock.lock(); message = s; lock.unlock() }
     var error: String? { lock.lock(); defer { lock.unlock() }; return message }
-}
-
-extension Toolchain {
-    func runner(options: ExecutionOptions) -> ArticleRunner { ArticleRunner(toolchain: self, options: options) }
 }

@@ -85,13 +85,16 @@ public struct PreviewServer: Sendable {
             router: router,
             configuration: .init(address: .hostname(c.host, port: c.port), serverName: "weave"),
             onServerRunning: { channel in
+                // Renders and polling start once the port is bound (nothing is
+                // compiled for a server that cannot start).
+                shutdown.serverStarted()
+                site.start()
+                watcher.start()
                 onReady(channel.localAddress?.port ?? c.port)
             }
         )
         app.logger.logLevel = c.verbose ? .info : .warning
 
-        site.start()
-        watcher.start()
         // Hummingbird shuts the server down gracefully on SIGINT/SIGTERM; the event
         // streams must end first, and the site and watcher stop with it.
         shutdown.install()
@@ -114,6 +117,7 @@ final class Shutdown: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
     private var signals = 0
+    private var serving = false
     private var sources: [DispatchSourceSignal] = []
 
     init(hub: EventHub, site: PreviewSite, watcher: PreviewWatcher) {
@@ -131,8 +135,13 @@ final class Shutdown: @unchecked Sendable {
                 signals += 1
                 let n = signals
                 lock.unlock()
-                if n == 1 {
+                if n == 1 && isServing {
                     run()
+                } else if n == 1 {
+                    // Still starting: the service group may not be listening for
+                    // signals yet, and there is nothing to finish.
+                    Subprocess.killAllChildren()
+                    exit(0)
                 } else {
                     Subprocess.killAllChildren()
                     PreviewServer.log("\nweave serve: interrupted again; exiting now")
@@ -142,6 +151,16 @@ final class Shutdown: @unchecked Sendable {
             s.resume()
             sources.append(s)
         }
+    }
+
+    /// The server is bound and its service group handles SIGINT/SIGTERM.
+    func serverStarted() {
+        lock.lock(); serving = true; lock.unlock()
+    }
+
+    private var isServing: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return serving
     }
 
     /// Idempotent.

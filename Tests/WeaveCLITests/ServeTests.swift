@@ -119,7 +119,7 @@ struct ServeTests {
         let port = String(base.split(separator: ":").last ?? "")
         let second = try CLI.run(["serve", "n", "--port", port], cwd: t.path)
         #expect(second.status == 2)
-        #expect(second.stderr.contains("weave serve: error: cannot serve on 127.0.0.1:\(port)"), "\(second.stderr)")
+        #expect(second.stderr.contains("weave serve: error: cannot serve on 127.0.0.1:\(port): the port is in use"), "\(second.stderr)")
 
         server.interrupt()
         #expect(try server.wait(timeout: 15) == 0)
