@@ -12,6 +12,7 @@ import PackageDescription
 // - `WeaveArticle`: a dynamic library product holding Compute + WeaveRuntime, built once
 //   in release mode; article programs are compiled against it.
 // - `Weave`: parsing, execution, rendering; `WeaveCLI`: the `weave` executable.
+// - `WeaveServe`: `weave serve`, the live-preview HTTP server (Hummingbird).
 let package = Package(
     name: "Weave",
     platforms: [.macOS(.v14)],
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -56,9 +58,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "WeaveServe",
+            dependencies: ["Weave", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "WeaveCLI",
-            dependencies: ["Weave", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Weave", "WeaveServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "WeaveBench",

@@ -13,7 +13,7 @@ struct WeaveCommand: ParsableCommand {
         commandName: "weave",
         abstract: "Render Markdown articles with executable Swift blocks, and check their claims.",
         version: WeaveInfo.version,
-        subcommands: [Render.self, Check.self, New.self]
+        subcommands: [Render.self, Check.self, New.self, Serve.self]
     )
 }
 
