@@ -39,3 +39,12 @@ test: build unit-tests
 
 clean:
 	rm -rf .build _site .weave-cache
+
+# Real-browser test (issue 4): renders Tests/Browser/fixtures/*.md with the release weave
+# (--katex local) and opens them in headless Chromium at a desktop and a phone width, in
+# the light and dark schemes; screenshots go to Tests/Browser/out/screenshots/.
+# Prints SKIPPED when chromium is not installed (apt-get install chromium).
+.PHONY: browser-test
+browser-test: setup
+	$(SWIFT) build -c release --product weave
+	python3 Tests/Browser/browser_test.py --weave $(WEAVE)
