@@ -47,7 +47,9 @@ public struct HTMLPage {
         if hasMath {
             w.put("<link rel=\"stylesheet\" href=\""); w.put(katexBase); w.put("katex.min.css\">\n")
         }
-        w.put("<style>\n"); w.put(HTMLPage.css); w.put("</style>\n</head>\n<body>\n")
+        w.put("<style>\n"); w.put(HTMLPage.css)
+        if hasMath { w.put(HTMLPage.mathCSS) }
+        w.put("</style>\n</head>\n<body>\n")
         if let link = indexLink {
             w.put("<nav class=\"site\"><a href=\""); w.escapeHTML(link); w.put("\">← All articles</a></nav>\n")
         }
@@ -151,12 +153,20 @@ public struct HTMLPage {
 
     """#
 
+    /// CSS for KaTeX's output, only on pages with math. KaTeX's equation-number column
+    /// sticks out 2px past the line (its vlist spacer), hence the `.tag` padding, without
+    /// which every numbered display got a 2px scrollbar. Math is a little smaller on phones.
+    static let mathCSS: StaticString = """
+    span.math.display .katex-display { margin: 0.5em 0; }
+    span.math.display .katex-display > .katex > .katex-html > .tag { padding-right: 2px; }
+    @media (max-width: 480px) { .katex { font-size: 1.1em; } }
+
+    """
+
     /// The page's CSS. Checked in Chromium at desktop and phone widths, light and dark
-    /// (Tests/Browser). Notes: display math scrolls sideways in its own box; KaTeX's
-    /// equation-number column sticks out 2px past the line (its vlist spacer), hence the
-    /// `.tag` padding, without which every numbered display got a 2px scrollbar. Numbers
-    /// in tables never wrap; on phones no cell wraps (the table scrolls in `.table-wrap`) and
-    /// the caption stays in view (sticky, at most the wrap's width via container units).
+    /// (Tests/Browser). Display math scrolls sideways in its own box. Numbers in tables
+    /// never wrap; on phones no cell wraps (the table scrolls in `.table-wrap`) and the
+    /// caption stays in view (sticky, at most the wrap's width via container units).
     static let css: StaticString = """
     :root { color-scheme: light dark; --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --code-bg: #f6f8fa; --border: #d0d7de;
             --accent: #0b62c4; --ok: #1a7f37; --bad: #cf222e; --stripe: #f6f8fa; }
@@ -204,8 +214,6 @@ public struct HTMLPage {
     figcaption { color: var(--muted); font-size: 0.95rem; text-align: center; margin-top: 0.3rem; }
     img { max-width: 100%; height: auto; }
     span.math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 0.6rem 0; }
-    span.math.display .katex-display { margin: 0.5em 0; }
-    span.math.display .katex-display > .katex > .katex-html > .tag { padding-right: 2px; }
     .claim { border-bottom: 1px dotted var(--muted); }
     .claim.claim-ok { border-bottom-color: var(--ok); }
     .claim.claim-failed { border-bottom: 2px solid var(--bad); color: var(--bad); }
@@ -217,7 +225,6 @@ public struct HTMLPage {
     @media (max-width: 480px) {
       body { font-size: 16px; } main { padding: 1rem 0.8rem 3rem; } nav.site { padding: 0.6rem 0.8rem 0; }
       h1.title { font-size: 1.6rem; } h2 { font-size: 1.3rem; } h3 { font-size: 1.12rem; }
-      .katex { font-size: 1.1em; }
       .table-wrap th, .table-wrap td { white-space: nowrap; }
     }
 
