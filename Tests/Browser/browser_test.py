@@ -19,23 +19,34 @@ What it does, with the Python standard library only:
    WebSocket client is needed). Each page is opened in four views: desktop 1200x900
    and phone 390x844 (mobile emulation, device pixel ratio 2), each in the light and
    the dark colour scheme. In each view, after KaTeX ran and the fonts loaded, it checks:
-   - every ``span.math`` holds KaTeX output (``.katex``), none holds a ``.katex-error``,
-     and the count equals the number of math spans in the HTML file;
+   - every ``span.math`` holds KaTeX output (``.katex``; display spans display math,
+     inline spans inline math), the count equals the number of math spans in the HTML
+     file, and there is no ``.katex-error`` and no unknown command that KaTeX shows as
+     red text (``throwOnError: false`` does that instead of a ``.katex-error``);
+   - equation numbers are unique, and each ``@eq-`` link names the number its equation
+     shows;
+   - display math scrolls sideways only when the formula is wider than the column (no
+     scrollbar for a pixel or two) and is never clipped vertically;
    - KaTeX's own fonts (KaTeX_Main, KaTeX_Math) loaded from the local copies;
    - every SVG outside KaTeX has a non-empty ``getBBox()`` and bounding box, lies inside
      the text column, and is no narrower than min(its own width, the column);
    - nothing sticks out of the viewport sideways (scrollWidth vs clientWidth, and each
-     element's box), except the contents of boxes that scroll on purpose:
-     ``pre``, ``.table-wrap`` and display math;
-   - text is legible (table cells and paragraphs at least 12 px), and in the dark
-     scheme the page is dark with light text;
+     element's box), except the contents of boxes that scroll or clip on purpose
+     (``pre``, ``.table-wrap``, display math, KaTeX's hidden MathML);
+   - text is legible (table cells at least 12 px, paragraphs 14 px), and the light and
+     dark schemes give a light and a dark page;
    - no console error, uncaught exception or failed resource load.
+   Self-check: Tests/Browser/defects/defects.html plants one defect per check; each of
+   those checks must fail on it (so none passes by not looking).
 4. Saves screenshots as PNG: ``OUT/screenshots/PAGE-VIEW.png`` (the whole page) and
-   ``PAGE-VIEW-top.png`` (the first screen), for a person to look at.
+   ``PAGE-VIEW-top.png`` (the first screen), for a person to look at, and each view's
+   measurements as ``OUT/PAGE-VIEW.json``.
 5. Prints each failed check, a closing ``N passed, N failed`` line, and exits 1 if any
-   check failed. Without Chromium it prints ``SKIPPED: ...`` and exits 0.
+   check failed. Known bugs elsewhere (``KNOWN_ISSUES``) print XFAIL and count as
+   skipped; when one is fixed its check prints XPASS and fails until the entry goes.
+   Without Chromium it prints ``SKIPPED: ...`` and exits 0.
 
-Usage (from the package root; ``make browser-test`` builds weave first):
+Usage (from the package root; ``make browser-test`` builds weave and the article kit first):
 
     python3 Tests/Browser/browser_test.py [--weave .build/release/weave]
                                           [--out Tests/Browser/out] [PAGE ...]
@@ -606,9 +617,10 @@ def collect_pages(args, work):
     files = []
     for p in inputs:
         if os.path.isdir(p):
-            for dirpath, _, names in sorted(os.walk(p)):
-                files += [os.path.join(dirpath, n) for n in sorted(names) if n.endswith((".md", ".html"))
-                          and not (n == "index.html" and False)]
+            for dirpath, dirs, names in os.walk(p):
+                # Like weave: folders starting with '_' or '.' are skipped below the one given.
+                dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+                files += [os.path.join(dirpath, n) for n in sorted(names) if n.endswith((".md", ".html"))]
         else:
             files.append(p)
     src_dir = os.path.join(work, "src")
