@@ -39,3 +39,15 @@ test: build unit-tests check-notebooks
 
 clean:
 	rm -rf .build _site .weave-cache
+
+# Real-browser test (issue 4): renders Tests/Browser/fixtures/*.md with the release weave
+# (--katex local; their blocks run, so `build` makes the article kit too) and opens them
+# in headless Chromium at a desktop and a phone width, in the light and dark schemes;
+# screenshots go to Tests/Browser/out/screenshots/.
+# Prints SKIPPED when chromium is not installed (apt-get install chromium).
+# `make browser-test BROWSER_PAGES=notebooks/` checks those articles (.md rendered, or .html)
+# instead of the fixtures.
+BROWSER_PAGES ?=
+.PHONY: browser-test
+browser-test: build
+	python3 Tests/Browser/browser_test.py --weave $(WEAVE) $(BROWSER_PAGES)

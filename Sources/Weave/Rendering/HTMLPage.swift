@@ -47,7 +47,9 @@ public struct HTMLPage {
         if hasMath {
             w.put("<link rel=\"stylesheet\" href=\""); w.put(katexBase); w.put("katex.min.css\">\n")
         }
-        w.put("<style>\n"); w.put(HTMLPage.css); w.put("</style>\n</head>\n<body>\n")
+        w.put("<style>\n"); w.put(HTMLPage.css)
+        if hasMath { w.put(HTMLPage.mathCSS) }
+        w.put("</style>\n</head>\n<body>\n")
         if let link = indexLink {
             w.put("<nav class=\"site\"><a href=\""); w.escapeHTML(link); w.put("\">← All articles</a></nav>\n")
         }
@@ -82,44 +84,95 @@ public struct HTMLPage {
 
     /// Typesets every `span.math` with KaTeX auto-render, scoped to the span so that
     /// nothing else on the page (code, prose) is ever read as math.
-    static let mathScript: StaticString = """
+    ///
+    /// KaTeX 0.16 (Debian's) lacks `\label` and the environments multline, flalign,
+    /// eqnarray, math and displaymath, which LaTeX authors use and the parser accepts;
+    /// `preProcess` rewrites them into what KaTeX has (the label becomes the span's id,
+    /// multline a gathered equation with one number, flalign an align, eqnarray's
+    /// `a &=& b` rows an align's `a &= b`, math and displaymath their contents), so that
+    /// none of them shows up as red error text. Tests/Browser checks this in Chromium.
+    static let mathScript: StaticString = #"""
     <script>
     document.addEventListener("DOMContentLoaded", function () {
-      var opts = {
-        delimiters: [
-          {left: "\\\\[", right: "\\\\]", display: true},
-          {left: "\\\\(", right: "\\\\)", display: false},
-          {left: "\\\\begin{equation}", right: "\\\\end{equation}", display: true},
-          {left: "\\\\begin{equation*}", right: "\\\\end{equation*}", display: true},
-          {left: "\\\\begin{align}", right: "\\\\end{align}", display: true},
-          {left: "\\\\begin{align*}", right: "\\\\end{align*}", display: true},
-          {left: "\\\\begin{alignat}", right: "\\\\end{alignat}", display: true},
-          {left: "\\\\begin{alignat*}", right: "\\\\end{alignat*}", display: true},
-          {left: "\\\\begin{gather}", right: "\\\\end{gather}", display: true},
-          {left: "\\\\begin{gather*}", right: "\\\\end{gather*}", display: true},
-          {left: "\\\\begin{multline}", right: "\\\\end{multline}", display: true},
-          {left: "\\\\begin{multline*}", right: "\\\\end{multline*}", display: true},
-          {left: "\\\\begin{flalign}", right: "\\\\end{flalign}", display: true},
-          {left: "\\\\begin{flalign*}", right: "\\\\end{flalign*}", display: true},
-          {left: "\\\\begin{eqnarray}", right: "\\\\end{eqnarray}", display: true},
-          {left: "\\\\begin{eqnarray*}", right: "\\\\end{eqnarray*}", display: true},
-          {left: "\\\\begin{math}", right: "\\\\end{math}", display: false},
-          {left: "\\\\begin{displaymath}", right: "\\\\end{displaymath}", display: true}
-        ],
-        throwOnError: false
+      var delimiters = [
+        {left: "\\[", right: "\\]", display: true},
+        {left: "\\(", right: "\\)", display: false},
+        {left: "\\begin{equation}", right: "\\end{equation}", display: true},
+        {left: "\\begin{equation*}", right: "\\end{equation*}", display: true},
+        {left: "\\begin{align}", right: "\\end{align}", display: true},
+        {left: "\\begin{align*}", right: "\\end{align*}", display: true},
+        {left: "\\begin{alignat}", right: "\\end{alignat}", display: true},
+        {left: "\\begin{alignat*}", right: "\\end{alignat*}", display: true},
+        {left: "\\begin{gather}", right: "\\end{gather}", display: true},
+        {left: "\\begin{gather*}", right: "\\end{gather*}", display: true},
+        {left: "\\begin{multline}", right: "\\end{multline}", display: true},
+        {left: "\\begin{multline*}", right: "\\end{multline*}", display: true},
+        {left: "\\begin{flalign}", right: "\\end{flalign}", display: true},
+        {left: "\\begin{flalign*}", right: "\\end{flalign*}", display: true},
+        {left: "\\begin{eqnarray}", right: "\\end{eqnarray}", display: true},
+        {left: "\\begin{eqnarray*}", right: "\\end{eqnarray*}", display: true},
+        {left: "\\begin{math}", right: "\\end{math}", display: false},
+        {left: "\\begin{displaymath}", right: "\\end{displaymath}", display: true}
+      ];
+      var rewrite = {
+        "multline": ["\\begin{equation}\\begin{gathered}", "\\end{gathered}\\end{equation}"],
+        "multline*": ["\\begin{equation*}\\begin{gathered}", "\\end{gathered}\\end{equation*}"],
+        "flalign": ["\\begin{align}", "\\end{align}"],
+        "flalign*": ["\\begin{align*}", "\\end{align*}"],
+        "eqnarray": ["\\begin{align}", "\\end{align}"],
+        "eqnarray*": ["\\begin{align*}", "\\end{align*}"],
+        "math": ["", ""],
+        "displaymath": ["", ""]
       };
-      document.querySelectorAll("span.math").forEach(function (el) { renderMathInElement(el, opts); });
+      function adapt(tex, el) {
+        tex = tex.replace(/\\label\{([^{}]*)\}/g, function (_, name) {
+          if (!el.id && !document.getElementById(name)) { el.id = name; }
+          return "";
+        });
+        var m = /^\s*\\begin\{([a-z]+\*?)\}([\s\S]*)\\end\{\1\}\s*$/.exec(tex);
+        if (m && rewrite.hasOwnProperty(m[1])) {
+          var body = m[2];
+          if (m[1].indexOf("eqnarray") === 0) {
+            body = body.split("\\\\").map(function (row) {
+              return row.replace(/^((?:[^&\\]|\\[\s\S])*&(?:[^&\\]|\\[\s\S])*)&/, "$1");
+            }).join("\\\\");
+          }
+          tex = rewrite[m[1]][0] + body + rewrite[m[1]][1];
+        }
+        return tex;
+      }
+      document.querySelectorAll("span.math").forEach(function (el) {
+        renderMathInElement(el, {
+          delimiters: delimiters,
+          throwOnError: false,
+          preProcess: function (tex) { return adapt(tex, el); }
+        });
+      });
     });
     </script>
 
+    """#
+
+    /// CSS for KaTeX's output, only on pages with math. KaTeX's equation-number column
+    /// sticks out 2px past the line (its vlist spacer), hence the `.tag` padding, without
+    /// which every numbered display got a 2px scrollbar. Math is a little smaller on phones.
+    static let mathCSS: StaticString = """
+    span.math.display .katex-display { margin: 0.5em 0; }
+    span.math.display .katex-display > .katex > .katex-html > .tag { padding-right: 2px; }
+    @media (max-width: 480px) { .katex { font-size: 1.1em; } }
+
     """
 
+    /// The page's CSS. Checked in Chromium at desktop and phone widths, light and dark
+    /// (Tests/Browser). Display math scrolls sideways in its own box. Numbers in tables
+    /// never wrap; on phones no cell wraps (the table scrolls in `.table-wrap`) and the
+    /// caption stays in view (sticky, at most the wrap's width via container units).
     static let css: StaticString = """
-    :root { --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --code-bg: #f6f8fa; --border: #d0d7de;
-            --accent: #0b62c4; --ok: #1a7f37; --bad: #cf222e; }
+    :root { color-scheme: light dark; --fg: #1d1d1f; --muted: #5f6368; --bg: #ffffff; --code-bg: #f6f8fa; --border: #d0d7de;
+            --accent: #0b62c4; --ok: #1a7f37; --bad: #cf222e; --stripe: #f6f8fa; }
     @media (prefers-color-scheme: dark) {
       :root { --fg: #e6e6e6; --muted: #a0a6ad; --bg: #16181c; --code-bg: #22262c; --border: #3a4048;
-              --accent: #6cb6ff; --ok: #57ab5a; --bad: #f47067; }
+              --accent: #6cb6ff; --ok: #57ab5a; --bad: #f47067; --stripe: #1c1f24; }
       .figure-body svg { background: #ffffff; border-radius: 4px; }
     }
     * { box-sizing: border-box; }
@@ -146,13 +199,16 @@ public struct HTMLPage {
     .cell pre.cell-output { background: transparent; border: 1px solid var(--border); margin-bottom: 0.5rem; }
     .cell pre.cell-error { background: transparent; border: 1px solid var(--bad); color: var(--bad); }
     .cell .cell-note { color: var(--muted); font-style: italic; }
-    .table-wrap { overflow-x: auto; margin: 0 0 1.1rem; }
-    table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.95rem; }
-    caption { caption-side: top; text-align: left; color: var(--muted); padding-bottom: 0.3rem; }
-    th, td { border-bottom: 1px solid var(--border); padding: 0.3rem 0.7rem; text-align: left; vertical-align: top; }
-    th { border-bottom-width: 2px; }
+    .table-wrap { overflow-x: auto; margin: 0 0 1.1rem; container-type: inline-size; }
+    table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.95rem; line-height: 1.45; }
+    caption { caption-side: top; text-align: left; color: var(--muted); padding-bottom: 0.3rem;
+              position: sticky; left: 0; max-width: 100cqw; }
+    th, td { border-bottom: 1px solid var(--border); padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+    th { border-bottom-width: 2px; vertical-align: bottom; }
+    tbody tr:nth-child(even) { background: var(--stripe); }
     th.right, td.right { text-align: right; }
     th.center, td.center { text-align: center; }
+    td.right, td.center { white-space: nowrap; }
     figure { margin-left: 0; margin-right: 0; }
     .figure-body svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
     figcaption { color: var(--muted); font-size: 0.95rem; text-align: center; margin-top: 0.3rem; }
@@ -166,7 +222,11 @@ public struct HTMLPage {
     section.problems h2 { margin-top: 0.3rem; color: var(--bad); font-size: 1.1rem; }
     section.problems pre { white-space: pre-wrap; margin: 0.3rem 0; }
     hr { border: 0; border-top: 1px solid var(--border); margin: 2rem 0; }
-    @media (max-width: 480px) { body { font-size: 16px; } main { padding: 1rem 0.8rem 3rem; } h1.title { font-size: 1.6rem; } }
+    @media (max-width: 480px) {
+      body { font-size: 16px; } main { padding: 1rem 0.8rem 3rem; } nav.site { padding: 0.6rem 0.8rem 0; }
+      h1.title { font-size: 1.6rem; } h2 { font-size: 1.3rem; } h3 { font-size: 1.12rem; }
+      .table-wrap th, .table-wrap td { white-space: nowrap; }
+    }
 
     """
 }
