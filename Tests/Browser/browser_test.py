@@ -86,15 +86,7 @@ VIEWS = [
 # Known bugs outside the page (page name, check name ending) -> why. Such a check that
 # fails prints XFAIL and does not fail the run; once it passes, the run fails with
 # "XPASS" until the entry is removed here (so a fix is noticed).
-KNOWN_ISSUES = {
-    ("layout", "equation numbers are unique"):
-        "Numbering (Sources/Weave/Rendering/Numbering.swift) counts only {#eq-...} labels and "
-        "writes \\tag{n}, while KaTeX numbers every unstarred equation/align/gather itself: "
-        "the fixture shows (1) twice",
-    ("layout", "display spans hold display math, inline spans inline math"):
-        "HTMLRenderer.renderMath writes every environment as <span class=\"math display\">, also "
-        "\\begin{math}...\\end{math}, which is inline math (KaTeX typesets it inline, the CSS makes it a block)",
-}
+KNOWN_ISSUES = {}
 
 # The self-check: in Tests/Browser/defects/defects.html (one planted defect each), every
 # one of these checks must fail, so that none of them passes by not looking.

@@ -172,7 +172,9 @@ struct ServeTests {
         ```
 
         """)
-        let server = try ServeProcess(["serve", "n", "--port", "0"], cwd: t.path)
+        // Without the sandbox: the program must write into the article's folder and its
+        // pid must be the host's (in the sandbox, bwrap --die-with-parent stops it).
+        let server = try ServeProcess(["serve", "n", "--port", "0", "--no-sandbox"], cwd: t.path)
         defer { server.terminate() }
         _ = try server.firstLine(timeout: 30)
         // The start-up warm-up renders it in the background.

@@ -83,7 +83,20 @@ public struct MathSpan: Sendable, Hashable {
     /// `eq-name` from a trailing `{#eq-name}`.
     public var label: String?
 
-    public var isDisplay: Bool { kind == .dollarDisplay || kind == .bracketDisplay || kind == .environment }
+    /// For `.environment`: its name (`align*`, …).
+    public var environment: String? {
+        guard kind == .environment, tex.hasPrefix("\\begin{"), let close = tex.firstIndex(of: "}") else { return nil }
+        return String(tex[tex.index(tex.startIndex, offsetBy: 7)..<close])
+    }
+
+    /// Inline: `$…$`, `\(…\)` and the `math` environment; everything else is display.
+    public var isDisplay: Bool {
+        switch kind {
+        case .dollarInline, .parenInline: return false
+        case .environment: return environment != "math"
+        default: return true
+        }
+    }
 }
 
 /// An executable ```` ```{swift} ```` block.

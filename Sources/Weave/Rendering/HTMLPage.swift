@@ -159,6 +159,7 @@ public struct HTMLPage {
     static let mathCSS: StaticString = """
     span.math.display .katex-display { margin: 0.5em 0; }
     span.math.display .katex-display > .katex > .katex-html > .tag { padding-right: 2px; }
+    span.math.display.numbered { counter-increment: katexEqnNo; }
     @media (max-width: 480px) { .katex { font-size: 1.1em; } }
 
     """

@@ -256,19 +256,21 @@ public struct HTMLRenderer {
 
         mutating func renderMath(_ index: Int) {
             let m = r.document.math[index]
+            let id = m.label ?? (m.isDisplay ? Numbering.texLabel(m.tex) : nil)
             switch m.kind {
             case .dollarInline, .parenInline:
                 w.put("<span class=\"math inline\">\\("); w.escapeMath(m.tex); w.put("\\)</span>")
             case .dollarDisplay, .bracketDisplay:
-                w.put("<span class=\"math display\"")
-                if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
+                let tag = r.numbering.taggedDisplay[index]
+                w.put(tag == nil ? "<span class=\"math display\"" : "<span class=\"math display numbered\"")
+                if let l = id { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
                 w.put(">\\[")
                 w.escapeMath(m.tex)
-                if let l = m.label, let num = r.numbering.number(for: l) { w.put("\\tag{\(num)}") }
+                if let n = tag { w.put("\\tag{\(n)}") }
                 w.put("\\]</span>")
             case .environment:
-                w.put("<span class=\"math display\"")
-                if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
+                w.put(m.isDisplay ? "<span class=\"math display\"" : "<span class=\"math inline\"")
+                if let l = id { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
                 w.put(">")
                 w.escapeMath(m.tex)
                 w.put("</span>")

@@ -136,3 +136,54 @@ struct NumberingTests {
         #expect(md.contains("![Figure 2: Second figure](t_files/fig-2.svg)"))
     }
 }
+
+struct EquationNumberingTests {
+    /// Equations share one sequence with KaTeX's own numbering of environments.
+    static let article = """
+    \\begin{equation}\\label{eq-first}
+    a = 1
+    \\end{equation}
+
+    \\begin{align}
+    b &= 2 \\\\
+    c &= 3 \\notag \\\\
+    d &= \\begin{cases} 1 \\\\ 2 \\end{cases} \\label{eq-d}
+    \\end{align}
+
+    $$e = 5$$ {#eq-e}
+
+    $$f = 6$$
+
+    \\begin{align*}
+    g &= 7 \\\\ h &= 8
+    \\end{align*}
+
+    \\begin{multline}
+    i + j \\\\ = k
+    \\end{multline} {#eq-multi}
+
+    Inline \\begin{math}x^2\\end{math} here. See @eq-first, @eq-d, @eq-e and @eq-multi.
+
+    """
+
+    @Test func environmentsRowsAndTaggedDisplaysShareOneSequence() {
+        let doc = parse(Self.article)
+        let n = Numbering(document: doc)
+        // equation (1); align rows b (2), c \\notag (–), d (3); $$ e tagged (4); $$ f none;
+        // align* none; multline (5).
+        #expect(n.text(for: "eq-first") == "(1)")
+        #expect(n.text(for: "eq-d") == "(3)")
+        #expect(n.text(for: "eq-e") == "(4)")
+        #expect(n.text(for: "eq-multi") == "(5)")
+        #expect(Numbering.rows("\\begin{align}\nb &= 2 \\\\\nc &= 3\n\\end{align}").count == 2)
+    }
+
+    @Test func tagsIdsAndInlineMathEnvironment() {
+        let html = htmlBody(Self.article)
+        #expect(html.contains("<span class=\"math display\" id=\"eq-first\">\\begin{equation}\\label{eq-first}"))
+        #expect(html.contains("<span class=\"math display numbered\" id=\"eq-e\">\\[e = 5\\tag{4}\\]</span>"))
+        #expect(html.contains("<span class=\"math display\">\\[f = 6\\]</span>"))
+        #expect(html.contains("Inline <span class=\"math inline\">\\begin{math}x^2\\end{math}</span> here."))
+        #expect(html.contains("See <a class=\"xref\" href=\"#eq-first\">(1)</a>, <a class=\"xref\" href=\"#eq-d\">(3)</a>, <a class=\"xref\" href=\"#eq-e\">(4)</a> and <a class=\"xref\" href=\"#eq-multi\">(5)</a>."))
+    }
+}
