@@ -117,6 +117,10 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
 }
 
 func attentionBench(_ args: [String]) {
+    if args.first == "config" {
+        print(BLAS.configuration, "threads:", BLAS.threadCount)
+        return
+    }
     if args.first == "peakmem" {
         let n = args.count > 1 ? Int(args[1])! : 65536
         let d = args.count > 2 ? Int(args[2])! : 64
