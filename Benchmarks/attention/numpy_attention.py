@@ -26,7 +26,7 @@ def main():
     q = rng.standard_normal((n, d)).astype(dtype)
     k = rng.standard_normal((n, d)).astype(dtype)
     v = rng.standard_normal((n, d)).astype(dtype)
-    scale = dtype(1 / np.sqrt(d))
+    scale = dtype(1 / np.sqrt(max(d, 1)))
 
     if kernel in ("softmax", "softmax_causal"):
         causal = kernel == "softmax_causal"
