@@ -34,7 +34,10 @@ echo "### Tiled kernel at n = 65 536, d = 64, f64 (peak memory = ru_maxrss of th
 echo
 echo '```'
 for t in 1 2; do .build/release/weave-bench attention peakmem 65536 64 $t; done
-if grep -qw avx512f /proc/cpuinfo; then OPENBLAS_CORETYPE=SkylakeX .build/release/weave-bench attention peakmem 65536 64 2; fi
+if grep -qw avx512f /proc/cpuinfo; then
+  echo "with OPENBLAS_CORETYPE=SkylakeX:"
+  OPENBLAS_CORETYPE=SkylakeX .build/release/weave-bench attention peakmem 65536 64 2
+fi
 echo '```'
 echo
 echo "/usr/bin/time -v (1 thread):"
