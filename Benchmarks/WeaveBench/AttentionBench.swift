@@ -131,6 +131,23 @@ func attentionBench(_ args: [String]) {
         print(BLAS.configuration, "threads:", BLAS.threadCount)
         return
     }
+    if args.first == "expcheck" {
+        // Release-build check of the vectorised exp against Glibc (max error in ulp).
+        var rng = RandomSource(seed: 3)
+        var xs = (0..<2_000_000).map { _ in rng.uniform(-708, 709) }
+        xs += (0..<2_000_000).map { _ in rng.uniform(-20, 0) }
+        var ys = xs
+        ys.withUnsafeMutableBufferPointer { Double.vectorExp($0.baseAddress!, count: $0.count) }
+        var worst = 0.0
+        for (x, y) in zip(xs, ys) { let r = Glibc.exp(x); worst = max(worst, abs(y - r) / r.ulp) }
+        var xf = xs.map { Float($0 / 8.1) }
+        let rf = xf.map { Glibc.expf($0) }
+        xf.withUnsafeMutableBufferPointer { Float.vectorExp($0.baseAddress!, count: $0.count) }
+        var worstF: Float = 0
+        for (y, r) in zip(xf, rf) { worstF = max(worstF, abs(y - r) / r.ulp) }
+        print("expcheck: max error vs Glibc, Double \(worst) ulp, Float \(worstF) ulp")
+        return
+    }
     if args.first == "peakmem" {
         let n = args.count > 1 ? Int(args[1])! : 65536
         let d = args.count > 2 ? Int(args[2])! : 64
