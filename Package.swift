@@ -42,8 +42,8 @@ let package = Package(
             name: "Compute",
             dependencies: ["CBLAS", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: [
-                // AVX2 + FMA code generation (Haswell ISA, also on AMD Zen) for the vectorised
-                // kernels (softmax, exp) in release builds. See PERF-ANCHORS §6.
+                // AVX2 + FMA code generation for the vectorised kernels (softmax, exp) in
+                // release builds; the machines are AMD Zen 3 (x86-64-v3). See PERF-ANCHORS §6.
                 .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
             ]
         ),
