@@ -4,11 +4,12 @@ import Glibc
 import Compute
 
 // weave-bench attention KERNEL DTYPE N D THREADS REPS [SEED]
-//   KERNEL: softmax (materialising), tiled (streaming softmax), linear (elu+1, non-causal),
-//           linear_causal, performer (m = 256), vq (encoder form, c = 512), gemm (N×N·N×N)
-//           or append _causal to softmax / tiled.
+//   KERNEL: naive (materialising), tiled (streaming softmax = softmaxAttention), linear
+//           (elu+1, non-causal), linear_causal, performer (m = 256), vq (encoder form, c = 512),
+//           gemm (N×N·N×N), exp (n² exponentials); append _causal to naive / tiled.
 //   DTYPE: f32 | f64.  THREADS: Dispatch workers for our kernels and OpenBLAS threads.
-// Prints one line: `kernel dtype n d threads median_ms min_ms gflops maxrss_mb checksum`.
+// Prints one line: `kernel dtype n d threads median_ms min_ms gflops maxrss_mb checksum cpu_median_ms cpu_min_ms`
+// (wall-clock times, then process CPU time, which is robust to other load for 1 thread).
 //   gflops = counted flops / median time; counted: softmax/tiled 4n²d (2n²d causal),
 //   linear 4nd², performer 8ndm, gemm 2n³ (the same counts as the numpy script).
 // weave-bench attention peakmem N D : tiled f64 attention once, prints time and ru_maxrss.
@@ -16,6 +17,13 @@ import Compute
 private func nowSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// CPU time of the whole process (all threads), seconds.
+private func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
@@ -31,9 +39,9 @@ private func median(_ xs: [Double]) -> Double {
 }
 
 private let defaultTileRows = 128
-private let defaultTileCols = 512
+private let defaultTileCols = 2048
 
-private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threads: Int, reps: Int, seed: UInt64) -> (times: [Double], flops: Double, checksum: Double) {
+private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threads: Int, reps: Int, seed: UInt64) -> (times: [Double], cpu: [Double], flops: Double, checksum: Double) {
     var rng = RandomSource(seed: seed)
     let q = Matrix<T>.randomNormal(rows: n, cols: d, using: &rng)
     let k = Matrix<T>.randomNormal(rows: n, cols: d, using: &rng)
@@ -45,12 +53,12 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
     let tileCols = getenv("WEAVE_TILE_COLS").flatMap { Int(String(cString: $0)) } ?? defaultTileCols
     var body: () -> Matrix<T>
     switch kernel {
-    case "softmax":
+    case "naive":
         flops = 4 * nn * nn * dd
-        body = { softmaxAttention(q, k, v, threads: threads) }
-    case "softmax_causal":
+        body = { naiveSoftmaxAttention(q, k, v, threads: threads) }
+    case "naive_causal":
         flops = 2 * nn * nn * dd
-        body = { softmaxAttention(q, k, v, causal: true, threads: threads) }
+        body = { naiveSoftmaxAttention(q, k, v, causal: true, threads: threads) }
     case "tiled":
         flops = 4 * nn * nn * dd
         body = { tiledSoftmaxAttention(q, k, v, tileRows: tileRows, tileCols: tileCols, threads: threads) }
@@ -105,18 +113,41 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
     var checksum = 0.0
     let warm = body()
     checksum = Double(warm.elements.reduce(0, +))
-    var times = [Double]()
+    var times = [Double](), cpu = [Double]()
     for _ in 0..<reps {
+        let c0 = cpuSeconds()
         let t0 = nowSeconds()
         let r = body()
         let t1 = nowSeconds()
+        cpu.append(cpuSeconds() - c0)
         times.append(t1 - t0)
         if r.rows < 0 { print("") }  // keep the result alive
     }
-    return (times, flops, checksum)
+    return (times, cpu, flops, checksum)
 }
 
 func attentionBench(_ args: [String]) {
+    if args.first == "config" {
+        print(BLAS.configuration, "threads:", BLAS.threadCount)
+        return
+    }
+    if args.first == "expcheck" {
+        // Release-build check of the vectorised exp against Glibc (max error in ulp).
+        var rng = RandomSource(seed: 3)
+        var xs = (0..<2_000_000).map { _ in rng.uniform(-708, 709) }
+        xs += (0..<2_000_000).map { _ in rng.uniform(-20, 0) }
+        var ys = xs
+        ys.withUnsafeMutableBufferPointer { Double.vectorExp($0.baseAddress!, count: $0.count) }
+        var worst = 0.0
+        for (x, y) in zip(xs, ys) { let r = Glibc.exp(x); worst = max(worst, abs(y - r) / r.ulp) }
+        var xf = xs.map { Float($0 / 8.1) }
+        let rf = xf.map { Glibc.expf($0) }
+        xf.withUnsafeMutableBufferPointer { Float.vectorExp($0.baseAddress!, count: $0.count) }
+        var worstF: Float = 0
+        for (y, r) in zip(xf, rf) { worstF = max(worstF, abs(y - r) / r.ulp) }
+        print("expcheck: max error vs Glibc, Double \(worst) ulp, Float \(worstF) ulp")
+        return
+    }
     if args.first == "peakmem" {
         let n = args.count > 1 ? Int(args[1])! : 65536
         let d = args.count > 2 ? Int(args[2])! : 64
@@ -142,7 +173,7 @@ func attentionBench(_ args: [String]) {
     // Our kernels split work over `threads` Dispatch workers; the tiled kernel sets OpenBLAS to
     // one thread while they run. The other kernels' GEMMs use OpenBLAS with `threads` threads.
     BLAS.threadCount = threads
-    let r: (times: [Double], flops: Double, checksum: Double)
+    let r: (times: [Double], cpu: [Double], flops: Double, checksum: Double)
     switch args[1] {
     case "f32": r = runKernel(Float.self, kernel: kernel, n: n, d: d, threads: threads, reps: reps, seed: seed)
     case "f64": r = runKernel(Double.self, kernel: kernel, n: n, d: d, threads: threads, reps: reps, seed: seed)
@@ -152,5 +183,5 @@ func attentionBench(_ args: [String]) {
     }
     let med = median(r.times)
     let best = r.times.min()!
-    print("\(kernel) \(args[1]) \(n) \(d) \(threads) \(med * 1e3) \(best * 1e3) \(r.flops / med / 1e9) \(maxRSSMegabytes()) \(r.checksum)")
+    print("\(kernel) \(args[1]) \(n) \(d) \(threads) \(med * 1e3) \(best * 1e3) \(r.flops / med / 1e9) \(maxRSSMegabytes()) \(r.checksum) \(median(r.cpu) * 1e3) \(r.cpu.min()! * 1e3)")
 }

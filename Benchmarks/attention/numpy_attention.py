@@ -2,7 +2,7 @@
 
 usage: python3 numpy_attention.py KERNEL f32|f64 N D REPS [SEED]
 Prints the same line as `weave-bench attention`:
-  kernel dtype n d threads median_ms min_ms gflops maxrss_mb checksum
+  kernel dtype n d threads median_ms min_ms gflops maxrss_mb checksum cpu_median_ms cpu_min_ms
 Threads: set OPENBLAS_NUM_THREADS (and OMP_NUM_THREADS) in the environment of this process.
 Kernels (the formulas of PERF-ANCHORS.md §3):
   softmax         S = Q@K.T; S *= 1/sqrt(d); S -= S.max(1); exp; S /= S.sum(1); S@V   (4n²d flops)
@@ -26,7 +26,7 @@ def main():
     q = rng.standard_normal((n, d)).astype(dtype)
     k = rng.standard_normal((n, d)).astype(dtype)
     v = rng.standard_normal((n, d)).astype(dtype)
-    scale = dtype(1 / np.sqrt(d))
+    scale = dtype(1 / np.sqrt(max(d, 1)))
 
     if kernel in ("softmax", "softmax_causal"):
         causal = kernel == "softmax_causal"
@@ -65,16 +65,18 @@ def main():
         sys.exit(2)
 
     checksum = float(body().sum())
-    times = []
+    times, cpu = [], []
     for _ in range(reps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         r = body()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         del r
     med = float(np.median(times))
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "?")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{kernel} {dt} {n} {d} {threads} {med * 1e3} {min(times) * 1e3} {flops / med / 1e9} {rss} {checksum}")
+    print(f"{kernel} {dt} {n} {d} {threads} {med * 1e3} {min(times) * 1e3} {flops / med / 1e9} {rss} {checksum} {float(np.median(cpu)) * 1e3} {min(cpu) * 1e3}")
 
 
 if __name__ == "__main__":

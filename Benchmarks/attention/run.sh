@@ -11,12 +11,33 @@ echo "# Attention benchmarks ($(date -u +%Y-%m-%d), $(nproc) cores, $(python3 -c
 echo
 echo "Command: \`ROUNDS=${ROUNDS:-3} SIZES=\"${SIZES:-512 1024 2048 4096 8192}\" bash Benchmarks/attention/run.sh\`"
 echo
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model' /proc/cpuinfo | cut -d: -f2 | xargs); AVX-512F: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no); load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "Compute's OpenBLAS: $(.build/release/weave-bench attention config)"
+echo
+echo "numpy elementwise cost on this machine (1 thread, 4096² values, best of 5):"
+echo '```'
+OPENBLAS_NUM_THREADS=1 python3 -c '
+import numpy as np, time
+for dt in (np.float64, np.float32):
+    x = (np.random.default_rng(0).standard_normal(4096 * 4096) - 3).astype(dt)
+    y = x.copy(); ts = []
+    for _ in range(5):
+        y[:] = x; t = time.perf_counter(); np.exp(y, out=y); ts.append(time.perf_counter() - t)
+    print(f"np.exp {dt.__name__}: {min(ts) / x.size * 1e9:.2f} ns/element")
+'
+echo '```'
+echo
 python3 Benchmarks/attention/bench.py
 echo
 echo "### Tiled kernel at n = 65 536, d = 64, f64 (peak memory = ru_maxrss of the process)"
 echo
 echo '```'
 for t in 1 2; do .build/release/weave-bench attention peakmem 65536 64 $t; done
+if grep -qw avx512f /proc/cpuinfo; then
+  echo "with OPENBLAS_CORETYPE=SkylakeX:"
+  OPENBLAS_CORETYPE=SkylakeX .build/release/weave-bench attention peakmem 65536 64 2
+fi
 echo '```'
 echo
 echo "/usr/bin/time -v (1 thread):"

@@ -9,7 +9,16 @@ import Glibc
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 public func eluPlusOne<T: Real>(_ x: Matrix<T>) -> Matrix<T> {
-    x.map { $0 > 0 ? $0 + 1 : T.exp($0) }
+    var out = x
+    out.withUnsafeMutableBufferPointer { p in
+        guard let base = p.baseAddress else { return }
+        for i in 0..<p.count where base[i] > 0 { base[i] = -base[i] }  // exp(−x) is never used, keeps exp finite
+        T.vectorExp(base, count: p.count)
+        x.withUnsafeBufferPointer { src in
+            for i in 0..<p.count where src[i] > 0 { base[i] = src[i] + 1 }
+        }
+    }
+    return out
 }
 
 /// Linear attention with the elu+1 feature map: `linearAttention(features: φ(Q), φ(K), values: V)`.
@@ -45,13 +54,18 @@ public func linearAttention<T: Real>(features phiQ: Matrix<T>, _ phiK: Matrix<T>
     let n = phiQ.rows, dv = v.cols
     if !causal {
         let kv = matmul(phiK, v, transposeA: true)  // D×dᵥ
-        let z = phiK.columnSums  // D
+        let ones = [T](repeating: 1, count: phiK.rows)
+        let z = matvec(phiK, ones, transpose: true)  // φ(K)ᵀ1, D
         var num = matmul(phiQ, kv)  // n×dᵥ
         let den = matvec(phiQ, z)  // n
         num.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n {
-                let inv = 1 / den[i]
-                for c in 0..<dv { p[i * dv + c] *= inv }
+            den.withUnsafeBufferPointer { dp in
+                guard let base = p.baseAddress else { return }
+                for i in 0..<n {
+                    let inv = 1 / dp[i]
+                    let row = base + i * dv
+                    for c in 0..<dv { row[c] *= inv }
+                }
             }
         }
         return num

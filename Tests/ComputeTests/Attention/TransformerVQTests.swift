@@ -51,16 +51,16 @@ import Testing
         let (q, k, v, book, codes) = setup(n: n, c: min(n, 8), seed: UInt64(n))
         let kHat = book.quantize(k)
         #expect(kHat == book.decode(codes))
-        let ref = softmaxAttention(q, kHat, v)
+        let ref = naiveSoftmaxAttention(q, kHat, v)
         #expect(vqAttention(q, codebook: book, codes: codes, v).relativeError(to: ref) < 1e-10)
         #expect(vqAttention(q, codebook: book, codes: codes, v, scale: 1.3)
-            .relativeError(to: softmaxAttention(q, kHat, v, scale: 1.3)) < 1e-10)
+            .relativeError(to: naiveSoftmaxAttention(q, kHat, v, scale: 1.3)) < 1e-10)
     }
 
     @Test(arguments: [1, 6, 37, 64])
     func causalRecurrenceEqualsQuadraticOnQuantisedKeys(n: Int) {
         let (q, k, v, book, codes) = setup(n: n, c: min(n, 8), seed: UInt64(10 + n))
-        let ref = softmaxAttention(q, book.quantize(k), v, causal: true)
+        let ref = naiveSoftmaxAttention(q, book.quantize(k), v, causal: true)
         #expect(vqCausalAttention(q, codebook: book, codes: codes, v).relativeError(to: ref) < 1e-10)
     }
 
@@ -69,12 +69,12 @@ import Testing
         let n = 37
         let (q, k, v, book, codes) = setup(n: n, c: 8, seed: 99)
         let kHat = book.quantize(k)
-        let ref = softmaxAttention(q, kHat, v, causal: true)
+        let ref = naiveSoftmaxAttention(q, kHat, v, causal: true)
         #expect(vqBlockAttention(q, codebook: book, codes: codes, v, blockSize: l).relativeError(to: ref) < 1e-10)
         // A Toeplitz bias that vanishes for i − j > l keeps the recurrence exact.
         var g = RandomSource(seed: 5)
         let bias = (0...l).map { _ in g.normal() }
-        let refBias = softmaxAttention(q, kHat, v, causal: true, bias: bias)
+        let refBias = naiveSoftmaxAttention(q, kHat, v, causal: true, bias: bias)
         let got = vqBlockAttention(q, codebook: book, codes: codes, v, blockSize: l, bias: bias)
         #expect(got.relativeError(to: refBias) < 1e-10)
     }
@@ -86,7 +86,7 @@ import Testing
         let (q, k, v, book, codes) = setup(n: n, c: 8, seed: 7)
         var bias = [Double](repeating: 0, count: l + 2)
         bias[l + 1] = 2
-        let ref = softmaxAttention(q, book.quantize(k), v, causal: true, bias: bias)
+        let ref = naiveSoftmaxAttention(q, book.quantize(k), v, causal: true, bias: bias)
         let got = vqBlockAttention(q, codebook: book, codes: codes, v, blockSize: l, bias: bias)
         #expect(got.relativeError(to: ref) > 1e-3)
     }
@@ -98,6 +98,6 @@ import Testing
         let got = vqAttention(q.converted(to: Float.self), codebook: bf, codes: codes, v.converted(to: Float.self))
         #expect(got.converted(to: Double.self).relativeError(to: ref) < 1e-5)
         let gotBlock = vqBlockAttention(q.converted(to: Float.self), codebook: bf, codes: codes, v.converted(to: Float.self), blockSize: 4)
-        #expect(gotBlock.converted(to: Double.self).relativeError(to: softmaxAttention(q, book.decode(codes), v, causal: true)) < 1e-5)
+        #expect(gotBlock.converted(to: Double.self).relativeError(to: naiveSoftmaxAttention(q, book.decode(codes), v, causal: true)) < 1e-5)
     }
 }
