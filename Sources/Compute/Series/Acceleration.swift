@@ -380,6 +380,28 @@ public enum Acceleration {
         return (value, rounding)
     }
 
+    // MARK: Observed rate
+
+    /// The observed algebraic convergence exponent p̂ = log2((s_2n - s_n)/(s_4n - s_2n)) of
+    /// a sequence: if s_n = L + c n^-p (1 + O(1/n)), then p̂ = p + O(1/n). Uses the exact
+    /// values (differences formed exactly, rounded once) when the sequence has them.
+    /// Returns nan when the two differences vanish or differ in sign (no algebraic rate).
+    /// - Precondition: n >= sequence.start, n >= 1.
+    public static func observedExponent(of sequence: RealSequence, at n: Int) -> Double {
+        precondition(n >= max(sequence.start, 1), "Acceleration.observedExponent: n = \(n) is before the sequence's start \(sequence.start)")
+        let ratio: Double
+        if let exact = sequence.exactValue {
+            let a = exact(2 * n) - exact(n)
+            let b = exact(4 * n) - exact(2 * n)
+            if a.isZero || b.isZero { return .nan }
+            ratio = Double(a / b)
+        } else {
+            let s1 = sequence[n], s2 = sequence[2 * n], s4 = sequence[4 * n]
+            ratio = (s2 - s1) / (s4 - s2)
+        }
+        return ratio > 0 ? log2(ratio) : .nan
+    }
+
     /// Compact number formatting for descriptions (up to 3 significant digits).
     static func short(_ x: Double) -> String {
         if x == x.rounded() && abs(x) < 1e6 { return String(Int(x)) }

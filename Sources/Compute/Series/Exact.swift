@@ -172,6 +172,11 @@ public enum Exact {
         return acc.numerator
     }
 
+    /// S_p(n) = 1^p + … + n^p from Faulhaber's polynomial, for a machine-integer n.
+    public static func faulhaber(exponent p: Int, upTo n: Int, numbers: [Rational]? = nil) -> BigInt {
+        faulhaber(exponent: p, upTo: BigInt(n), numbers: numbers)
+    }
+
     /// Product lo·(lo+1)·…·hi by binary splitting (1 when hi < lo).
     static func product(_ lo: Int, _ hi: Int) -> BigInt {
         if hi < lo { return 1 }

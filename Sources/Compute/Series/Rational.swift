@@ -1,4 +1,6 @@
-import BigInt
+// Re-exported so that article programs (`import Compute`) can name BigInt, the type of
+// Rational.numerator/denominator, factorials and binomials, without a second import.
+@_exported import BigInt
 
 /// An exact rational number p/q over arbitrary-precision integers, always reduced.
 ///

@@ -122,6 +122,11 @@ struct UmbralTests {
             // n² |n(S_n - L) - c₁| · (1/n) → constant: consecutive ratios near 1.
             #expect(abs(g[1] / g[0] - 1) < 0.15 && abs(g[2] / g[1] - 1) < 0.15, "\(g)")
         }
+        // The observed exponent log2((s_2n - s_n)/(s_4n - s_2n)) is 1 + O(1/n) for both limits.
+        let ratio = RealSequence(from: 1, exact: { Umbral.powerSumRatio(n: $0) })
+        let halfSum = RealSequence(from: 1, exact: { Umbral.halfFactorialSum(n: $0) })
+        #expect(abs(Acceleration.observedExponent(of: ratio, at: 25) - 1) < 0.05)
+        #expect(abs(Acceleration.observedExponent(of: halfSum, at: 50) - 1) < 0.1)
         // The true and the post's sequences differ by O(1/n) at every n but share the limit.
         let n = 100
         let diff = Double(Umbral.operatorSum(n: n, bplus) - Umbral.powerSumRatio(n: n))
