@@ -86,7 +86,9 @@ public struct Rational: Sendable, Hashable {
     /// The integer n as n/1.
     public init(_ n: Int) { self.init(reduced: BigInt(n), 1) }
 
+    /// 0/1.
     public static let zero = Rational(reduced: 0, 1)
+    /// 1/1.
     public static let one = Rational(reduced: 1, 1)
 
     /// True when the value is 0.
@@ -149,6 +151,7 @@ extension Rational: Comparable, SignedNumeric {
         a.numerator == b.numerator && a.denominator == b.denominator
     }
 
+    /// Exact comparison by cross-multiplication (denominators are positive).
     public static func < (a: Rational, b: Rational) -> Bool {
         if a.denominator == b.denominator { return a.numerator < b.numerator }
         return a.numerator * b.denominator < b.numerator * a.denominator
@@ -160,6 +163,7 @@ extension Rational: Comparable, SignedNumeric {
 
     public mutating func negate() { self = -self }
 
+    /// a + b, exact, by Knuth's reduced form (see the type's documentation).
     public static func + (a: Rational, b: Rational) -> Rational {
         if a.isZero { return b }
         if b.isZero { return a }
@@ -184,6 +188,8 @@ extension Rational: Comparable, SignedNumeric {
 
     public static func - (a: Rational, b: Rational) -> Rational { a + (-b) }
 
+    /// a · b, exact: cross-cancels gcd(a.num, b.den) and gcd(b.num, a.den) first, so the
+    /// product is reduced without a GCD of the (larger) products.
     public static func * (a: Rational, b: Rational) -> Rational {
         if a.isZero || b.isZero { return .zero }
         let g1 = BigInt(a.numerator.magnitude.greatestCommonDivisor(with: b.denominator.magnitude))
