@@ -45,7 +45,7 @@ let package = Package(
             dependencies: ["CBLAS", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: [
                 // AVX2 + FMA code generation for the vectorised kernels (softmax, exp) in
-                // release builds; the machines are AMD Zen 3 (haswell (AVX2 + FMA)). See PERF-ANCHORS §6.
+                // release builds: `haswell` = AVX2 + FMA, which these AMD EPYC machines have. See PERF-ANCHORS §6.
                 .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
             ]
         ),

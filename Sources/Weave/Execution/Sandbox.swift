@@ -27,7 +27,7 @@ public struct Sandbox: Sendable {
     /// Extra read-only folders (front matter `data:`, `weave.yml` `sandbox.data`).
     public var dataFolders: [String] = []
     /// Environment variables passed through (besides the fixed ones).
-    public var environmentAllowList: [String] = ["LANG", "LC_ALL", "TZ", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"]
+    public var environmentAllowList: [String] = ["LANG", "LC_ALL", "TZ", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OMP_NUM_THREADS"]
 
     public init() {}
 

@@ -256,7 +256,9 @@ public struct HTMLRenderer {
 
         mutating func renderMath(_ index: Int) {
             let m = r.document.math[index]
-            let id = m.label ?? (m.isDisplay ? Numbering.texLabel(m.tex) : nil)
+            // `{#eq-…}` labels become ids here; a `\label{…}` inside the TeX becomes the
+            // span's id in the page script (the TeX itself stays as written).
+            let id = m.label
             switch m.kind {
             case .dollarInline, .parenInline:
                 w.put("<span class=\"math inline\">\\("); w.escapeMath(m.tex); w.put("\\)</span>")
