@@ -13,29 +13,34 @@ struct WeaveCommand: ParsableCommand {
         commandName: "weave",
         abstract: "Render Markdown articles with executable Swift blocks, and check their claims.",
         version: WeaveInfo.version,
-        subcommands: [Render.self, Check.self]
+        subcommands: [Render.self, Check.self, New.self]
     )
 }
 
-/// Options shared by `render` and `check`.
+/// Options shared by `render` and `check`. Unset options come from `weave.yml`
+/// (then built-in defaults); the front matter sits between the two for per-article
+/// options such as the timeout.
 struct RunOptions: ParsableArguments {
     @Argument(help: "Articles (.md files) or directories (every *.md below them).")
     var paths: [String] = []
 
-    @Option(name: .shortAndLong, help: "Articles processed in parallel (default: the number of cores).")
+    @Option(name: .shortAndLong, help: "Articles processed in parallel (default: weave.yml 'jobs', else the number of cores).")
     var jobs: Int?
 
-    @Option(name: .long, help: "Seconds one article's program may run (default 300; front matter 'timeout' overrides).")
+    @Option(name: .long, help: "Seconds one article's program may run (overrides front matter and weave.yml; default 300).")
     var timeout: Double?
 
     @Flag(name: .long, help: "Ignore cached results: compile and run every article.")
     var noCache = false
 
-    @Option(name: .long, help: "Cache folder (default .weave-cache).")
-    var cacheDir: String = ".weave-cache"
+    @Option(name: .long, help: "Cache folder, e.g. a shared or restored one (default: weave.yml 'cache-dir', else .weave-cache).")
+    var cacheDir: String?
 
     @Option(name: .long, help: "Folder with libWeaveArticle.so and its modules (default: next to weave, or $WEAVE_KIT_DIR).")
     var kit: String?
+
+    @Option(name: .long, help: "Process only the K-th of N deterministic slices of the articles, e.g. 2/4 (for CI matrices).")
+    var shard: String?
 
     @Flag(name: .shortAndLong, help: "Say per article whether it was cached, compiled, or failed, and why it was stale.")
     var verbose = false
@@ -44,16 +49,28 @@ struct RunOptions: ParsableArguments {
         if paths.isEmpty { throw ValidationError("no articles given; pass .md files or directories, e.g. 'notebooks/'") }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1, not \(j)") }
         if let t = timeout, t <= 0 { throw ValidationError("--timeout must be a positive number of seconds, not \(t)") }
+        if let s = shard, Shard(s) == nil {
+            throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 1/4; got '\(s)'")
+        }
     }
 
-    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+    /// `weave.yml`, with its problems reported (errors stop the run with status 2).
+    func config() throws -> ProjectConfig {
+        let c = ProjectConfig.load(from: FileManager.default.currentDirectoryPath)
+        for d in c.diagnostics { Console.error(d.description) }
+        if c.diagnostics.contains(where: \.isError) { throw ExitCode(2) }
+        return c
+    }
+
+    func jobCount(_ c: ProjectConfig) -> Int { jobs ?? c.jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func collect() throws -> [Article] {
         do {
-            let articles = try Site.collect(paths)
+            var articles = try Site.collect(paths)
             if articles.isEmpty {
                 throw UsageError("no articles (*.md files) found in \(paths.map { "'\($0)'" }.joined(separator: ", "))")
             }
+            if let s = shard.flatMap(Shard.init) { articles = s.select(articles) }
             return articles
         } catch let e as UsageError {
             Console.error(e.description)
@@ -61,18 +78,26 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    func runner() throws -> ArticleRunner {
+    /// True when a directory was given (the site index is written then).
+    var renderedDirectory: Bool { paths.contains { FileIO.isDirectory($0) } }
+
+    func runner(_ c: ProjectConfig) throws -> ArticleRunner {
         var exec = ExecutionOptions()
-        if let t = timeout { exec.timeout = t }
+        if let t = c.timeout { exec.timeout = t }
+        exec.timeoutOverride = timeout
         exec.useCache = !noCache
-        exec.cacheDirectory = cacheDir
+        exec.cacheDirectory = cacheDir ?? c.cacheDirectory ?? ".weave-cache"
         do {
-            let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: cacheDir)
+            let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: exec.cacheDirectory)
             return ArticleRunner(toolchain: toolchain, options: exec)
         } catch {
             Console.error("\(error)")
             throw ExitCode(2)
         }
+    }
+
+    func defaults(_ c: ProjectConfig) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: c.execute.map { ("execute." + $0.key, $0.value) })
     }
 
     /// Prints a report's diagnostics and, with -v, its status.
@@ -99,14 +124,14 @@ struct Render: ParsableCommand {
 
     @OptionGroup var common: RunOptions
 
-    @Option(name: .long, help: "Output folder.")
-    var out: String = "_site"
+    @Option(name: .long, help: "Output folder (default: weave.yml 'output', else _site).")
+    var out: String?
 
-    @Option(name: .long, help: "Output formats, comma-separated: html, md.")
-    var to: String = "html,md"
+    @Option(name: .long, help: "Output formats, comma-separated: html, md (default both).")
+    var to: String?
 
     @Option(name: .long, help: "Where pages load KaTeX from: cdn, or local (copied from Debian's libjs-katex into OUT/katex).")
-    var katex: String = "cdn"
+    var katex: String?
 
     @Flag(name: .long, help: "Write nothing; exit 1 if any output on disk differs from a fresh render.")
     var check = false
@@ -115,13 +140,13 @@ struct Render: ParsableCommand {
     var noExecute = false
 
     func validate() throws {
-        _ = try formats()
-        guard HTMLPage.MathAssets(rawValue: katex) != nil else {
+        if let to { _ = try Render.formats(to) }
+        if let katex, HTMLPage.MathAssets(rawValue: katex) == nil {
             throw ValidationError("unknown --katex value '\(katex)'; expected 'cdn' or 'local'")
         }
     }
 
-    func formats() throws -> Set<OutputFormat> {
+    static func formats(_ to: String) throws -> Set<OutputFormat> {
         var set = Set<OutputFormat>()
         for part in to.split(separator: ",") {
             let name = part.trimmingCharacters(in: .whitespaces)
@@ -135,16 +160,26 @@ struct Render: ParsableCommand {
     }
 
     func run() throws {
+        let config = try common.config()
         let articles = try common.collect()
-        let runner = noExecute ? nil : try common.runner()
-        let renderer = ArticleRenderer(formats: try formats(), mathAssets: HTMLPage.MathAssets(rawValue: katex)!)
-        let build = Build(jobs: common.jobCount, runner: runner, renderer: renderer)
+        let runner = noExecute ? nil : try common.runner(config)
+        let formats: Set<OutputFormat>
+        do { formats = try Render.formats(to ?? config.formats?.joined(separator: ",") ?? "html,md") } catch {
+            Console.error("\(config.path ?? "weave.yml"): error: \(error)")
+            throw ExitCode(2)
+        }
+        let withIndex = common.renderedDirectory && formats.contains(.html) && common.shard == nil
+        let renderer = ArticleRenderer(formats: formats, mathAssets: HTMLPage.MathAssets(rawValue: katex ?? config.katex ?? "cdn") ?? .cdn,
+                                       indexLink: withIndex)
+        let build = Build(jobs: common.jobCount(config), runner: runner, renderer: renderer, frontMatterDefaults: common.defaults(config))
         let tally = Tally()
-        let out = self.out, check = self.check, opts = self.common
+        let out = self.out ?? config.output ?? "_site", check = self.check, opts = self.common
         let progress = Progress(enabled: isatty(2) != 0)
+        let entries = Entries()
         Interrupts.install()
         build.run(articles, deliver: { report in
             progress.clear()
+            entries.add(IndexPage.Entry(report: report))
             var written: Bool? = nil
             if report.failed { tally.failed() }
             if check {
@@ -172,12 +207,21 @@ struct Render: ParsableCommand {
             progress.show("[\(done)/\(total)] \(article.path)")
         })
         progress.clear()
+        if withIndex {
+            let index = IndexPage(title: config.path == nil ? "Articles" : "Articles", entries: entries.all).render()
+            let target = FileIO.join(out, "index.html")
+            if check {
+                if (try? FileIO.read(target)) != index { tally.stale(target) }
+            } else {
+                do { try FileIO.writeAtomically(index, to: target) } catch { Console.error("error: \(error)"); tally.ioError() }
+            }
+        }
         if !check && renderer.mathAssets == .local {
             do { try Site.installKatex(into: out) } catch { Console.error("\(error)"); tally.ioError() }
         }
         if check && !tally.staleFiles.isEmpty {
             Console.error("weave render --check: \(tally.staleFiles.count) output file\(tally.staleFiles.count == 1 ? "" : "s") out of date:")
-            for s in tally.staleFiles { Console.error("    \(s)") }
+            for s in tally.staleFiles.sorted() { Console.error("    \(s)") }
             Console.error("run 'weave render \(common.paths.joined(separator: " "))\(out == "_site" ? "" : " --out \(out)")' to update them")
         }
         if tally.failures > 0 {
@@ -185,6 +229,29 @@ struct Render: ParsableCommand {
         }
         if tally.ioErrors > 0 { throw ExitCode(2) }
         if tally.failures > 0 || !tally.staleFiles.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Index entries collected while articles complete.
+final class Entries: @unchecked Sendable {
+    private var items: [IndexPage.Entry] = []
+    private let lock = NSLock()
+    func add(_ e: IndexPage.Entry) { lock.lock(); items.append(e); lock.unlock() }
+    var all: [IndexPage.Entry] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+/// `--shard K/N`: the articles at positions K−1, K−1+N, K−1+2N, … of the sorted list
+/// (round-robin keeps the slices balanced; every article is in exactly one slice).
+struct Shard {
+    let k: Int, n: Int
+    init?(_ s: String) {
+        let parts = s.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
+        self.k = k
+        self.n = n
+    }
+    func select(_ articles: [Article]) -> [Article] {
+        articles.sorted { $0.path < $1.path }.enumerated().filter { $0.offset % n == k - 1 }.map(\.element)
     }
 }
 
@@ -201,9 +268,10 @@ struct Check: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
+        let config = try common.config()
         let articles = try common.collect()
-        let runner = try common.runner()
-        let build = Build(jobs: common.jobCount, runner: runner, renderer: nil)
+        let runner = try common.runner(config)
+        let build = Build(jobs: common.jobCount(config), runner: runner, renderer: nil, frontMatterDefaults: common.defaults(config))
         let tally = Tally()
         let manifest = Manifest()
         let format = self.format, opts = self.common
@@ -231,6 +299,25 @@ struct Check: ParsableCommand {
         let summary = "weave check: \(articles.count) article\(articles.count == 1 ? "" : "s"), \(tally.claimCount) claim\(tally.claimCount == 1 ? "" : "s"): \(tally.claimsPassed) hold, \(tally.claimsFailed) failed" + (tally.claimsNotRun > 0 ? ", \(tally.claimsNotRun) not run" : "") + (tally.failures > 0 ? "; \(tally.failures) article\(tally.failures == 1 ? "" : "s") failed" : "")
         if format != .json { Console.error(summary) }
         if tally.failures > 0 { throw ExitCode(1) }
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create an article from a template (front matter, a block, an inline value, a claim, a plot).",
+        discussion: "NAME may include a folder, e.g. 'weave new notebooks/my-post' creates notebooks/my-post.md. The new article renders and checks green as it is.")
+
+    @Argument(help: "The article to create (.md is added when missing).")
+    var name: String
+
+    func run() throws {
+        do {
+            let path = try ArticleTemplate.create(name: name)
+            print("created \(path); render it with 'weave render \(path)'")
+        } catch let e as UsageError {
+            Console.error(e.description)
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -19,6 +19,9 @@ public enum __WeaveSession {
             _ = setrlimit(Int32(RLIMIT_FSIZE.rawValue), &lim)
         }
         Channel.open()
+        #if canImport(Glibc)
+        SandboxTrap.install()
+        #endif
         var w = JSONWriter(type: "start")
         w.field("out", Channel.stdoutOffset())
         Channel.send(w)

@@ -178,3 +178,20 @@ public struct CrossReference: Sendable, Hashable {
     public var range: Range<Int>
     public var location: SourceLocation
 }
+
+extension Document {
+    /// An execution option from the front matter, written either at the top level
+    /// (`echo: false`) or under `execute:` (`execute: {echo: false}`), as in Quarto.
+    public func executeOption(_ key: String) -> String? {
+        frontMatter[key] ?? frontMatter["execute." + key]
+    }
+
+    /// A boolean execution option (`true`/`yes`, `false`/`no`), or `fallback`.
+    public func executeFlag(_ key: String, default fallback: Bool) -> Bool {
+        switch executeOption(key)?.lowercased() {
+        case "true"?, "yes"?, "on"?: return true
+        case "false"?, "no"?, "off"?: return false
+        default: return fallback
+        }
+    }
+}

@@ -5,15 +5,19 @@ import Glibc
 
 /// Options for running articles.
 public struct ExecutionOptions: Sendable {
-    /// Wall-clock limit for one article's run, in seconds (front matter `timeout`
-    /// overrides it per article).
+    /// Wall-clock limit for one article's run, in seconds, when neither the command
+    /// line nor the article's front matter sets one (`weave.yml` may).
     public var timeout: Double = 300
+    /// `--timeout`: overrides the front matter.
+    public var timeoutOverride: Double? = nil
     /// Cap on what a program may print (standard output and error together), bytes.
     public var outputCap: Int = 10_000_000
     public var useCache: Bool = true
     public var cacheDirectory: String = ".weave-cache"
     /// Extra environment for article programs.
     public var environment: [String: String] = [:]
+    /// The sandbox article programs run in (issue 9); `--no-sandbox` disables it.
+    public var sandbox = Sandbox()
 
     public init() {}
 }
@@ -54,11 +58,11 @@ public struct ArticleRunner: Sendable {
         }
         let timeouts: (Int) -> Int = { i in document.blocks[i].options.timeout.map { Int($0.rounded(.up)) } ?? 0 }
         let program = generator.generate(blockTimeout: timeouts)
-        let optimize = ["true", "yes"].contains(document.frontMatter["optimize"] ?? document.frontMatter["execute.optimize"] ?? "")
+        let optimize = document.executeFlag("optimize", default: false)
         let args = toolchain.compileArguments(optimize: optimize)
         let parts = ResultCache.KeyParts(
             program: Toolchain.sha256([program.source]), kit: toolchain.kitFingerprint, swift: toolchain.swiftVersion,
-            flags: args.dropFirst().joined(separator: " ") + " timeout=\(articleTimeout(document)) cap=\(options.outputCap)",
+            flags: args.dropFirst().joined(separator: " ") + " timeout=\(articleTimeout(document)) cap=\(options.outputCap) \(options.sandbox.fingerprint)",
             units: unitHashes(program, document))
         var reason = "--no-cache"
         if options.useCache {
@@ -76,7 +80,8 @@ public struct ArticleRunner: Sendable {
     }
 
     func articleTimeout(_ document: Document) -> Double {
-        if let t = (document.frontMatter["timeout"] ?? document.frontMatter["execute.timeout"]).flatMap(Double.init), t > 0 { return t }
+        if let t = options.timeoutOverride { return t }
+        if let t = document.executeOption("timeout").flatMap(Double.init), t > 0 { return t }
         return options.timeout
     }
 
@@ -210,7 +215,16 @@ public struct ArticleRunner: Sendable {
         let limit = articleTimeout(document)
         let termination: Subprocess.Termination
         do {
-            termination = try Subprocess.run([exe], environment: env, cwd: cwd, outputPath: outputPath, timeout: limit)
+            if options.sandbox.enabled {
+                let cmd = try options.sandbox.wrap(
+                    exe: exe, cwd: cwd, runDirectory: tmp, kitDirectory: toolchain.kitDirectory,
+                    toolchainRoot: toolchain.runtimeRoot, environment: env,
+                    cpuSeconds: Int(limit.rounded(.up)) + 5, outputCap: options.outputCap)
+                termination = try Subprocess.run(cmd.argv, environment: cmd.environment, outputPath: outputPath,
+                                                 timeout: limit, files: cmd.files)
+            } else {
+                termination = try Subprocess.run([exe], environment: env, cwd: cwd, outputPath: outputPath, timeout: limit)
+            }
         } catch {
             var r = emptyResults(document)
             r.problems = [.init(line: 1, column: 1, message: "cannot run the article program: \(error)")]
@@ -256,6 +270,16 @@ public struct ArticleRunner: Sendable {
             } else if termination.signal == SIGXFSZ {
                 message = "output exceeded the cap of \(options.outputCap / 1_000_000) MB; the program was stopped and its output cut"
                 details.append("print less (or summarise with a table or plot)")
+            } else if termination.exitCode == Sandbox.violationExitCode,
+                      let m = transcript.messages.last(where: { $0.type == "sandbox" }) {
+                message = "the sandbox stopped the program: it tried to open a network connection (articles run without network)"
+                details.append("compute from data in the article's folder instead; see 'Trust model' in the README")
+                if let l = Sandbox.locate(frames: m.fields["frames"] as? [String] ?? [], maps: m.fields["maps"] as? [String] ?? [],
+                                          exe: exe, articlePath: document.path, symbolizer: toolchain.symbolizer) {
+                    loc = SourceLocation(line: l.line, column: document.source.scalarColumn(line: l.line, byteColumn: l.column))
+                }
+            } else if termination.signal == SIGXCPU {
+                message = "the program used more CPU time than its limit (\(Int(limit)) s)"
             } else if termination.signal == SIGKILL {
                 message = "the program was killed (SIGKILL), perhaps for using too much memory"
             } else if let s = termination.signal {

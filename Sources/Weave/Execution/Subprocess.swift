@@ -34,7 +34,7 @@ public enum Subprocess {
     /// Runs `argv` with `environment` in `cwd`; standard output and standard error go
     /// (interleaved) to `outputPath`; standard input is /dev/null.
     public static func run(_ argv: [String], environment: [String: String], cwd: String? = nil,
-                           outputPath: String, timeout: Double?) throws -> Termination {
+                           outputPath: String, timeout: Double?, files: [(fd: Int32, path: String)] = []) throws -> Termination {
         precondition(!argv.isEmpty, "Subprocess.run needs an executable")
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
@@ -42,6 +42,7 @@ public enum Subprocess {
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        for f in files { posix_spawn_file_actions_addopen(&fileActions, f.fd, f.path, O_RDONLY, 0) }
         var argv = argv
         if let cwd {
             if let addChdir = Subprocess.addChdir {

@@ -16,6 +16,20 @@ public struct Toolchain: Sendable {
     public var swiftVersion: String
     /// SHA-256 over the kit's library and module files.
     public var kitFingerprint: String
+    /// The toolchain's `usr` folder (Swift runtime libraries, the backtracer), made
+    /// visible inside the sandbox.
+    public var runtimeRoot: String? {
+        let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: swiftc)).map {
+            $0.hasPrefix("/") ? $0 : FileIO.dirname(swiftc) + "/" + $0
+        } ?? swiftc
+        let root = FileIO.dirname(FileIO.dirname(real))
+        return root.isEmpty || root == "/usr" ? nil : root
+    }
+    /// `llvm-symbolizer` next to swiftc, or on PATH.
+    public var symbolizer: String? {
+        let sibling = FileIO.dirname(swiftc) + "/llvm-symbolizer"
+        return FileIO.exists(sibling) ? sibling : Toolchain.findInPath("llvm-symbolizer")
+    }
 
     public struct Missing: Error, CustomStringConvertible {
         public var message: String

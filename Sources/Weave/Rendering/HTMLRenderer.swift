@@ -321,7 +321,7 @@ public struct HTMLRenderer {
                 w.put("</code></pre>\n")
             }
             var figureLabelUsed = false, tableLabelUsed = false
-            if let result, b.options.output ?? true {
+            if let result, b.options.output ?? r.defaultOutput {
                 for item in result.items {
                     switch item {
                     case .text(let t):
@@ -369,12 +369,8 @@ public struct HTMLRenderer {
         }
     }
 
-    var defaultEcho: Bool {
-        if let v = document.frontMatter["echo"] ?? document.frontMatter["execute.echo"] {
-            return !(v == "false" || v == "no")
-        }
-        return true
-    }
+    var defaultEcho: Bool { document.executeFlag("echo", default: true) }
+    var defaultOutput: Bool { document.executeFlag("output", default: true) }
 
     func inlineText(_ index: Int) -> String {
         let e = document.inlines[index]

@@ -42,7 +42,7 @@ public struct MarkdownRenderer {
             let result = results.flatMap { b.index < $0.blocks.count ? $0.blocks[b.index] : nil }
             let label = b.options.label
             var figureLabelUsed = false, tableLabelUsed = false
-            if let result, b.options.output ?? true {
+            if let result, b.options.output ?? defaultOutput {
                 for item in result.items {
                     switch item {
                     case .text(let t):
@@ -124,12 +124,8 @@ public struct MarkdownRenderer {
         return Output(markdown: out, files: files)
     }
 
-    var defaultEcho: Bool {
-        if let v = document.frontMatter["echo"] ?? document.frontMatter["execute.echo"] {
-            return !(v == "false" || v == "no")
-        }
-        return true
-    }
+    var defaultEcho: Bool { document.executeFlag("echo", default: true) }
+    var defaultOutput: Bool { document.executeFlag("output", default: true) }
 
     /// The line ending used by the line that contains `offset` ("\r\n" or "\n").
     func lineEnding(at offset: Int) -> String {

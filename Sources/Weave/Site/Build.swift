@@ -9,10 +9,15 @@ public struct Build: Sendable {
     /// Render the outputs (nil: check only).
     public var renderer: ArticleRenderer?
 
-    public init(jobs: Int, runner: ArticleRunner?, renderer: ArticleRenderer?) {
+    /// Front matter defaults from `weave.yml` (`execute.echo` …), used where an
+    /// article's front matter does not set the key.
+    public var frontMatterDefaults: [String: String] = [:]
+
+    public init(jobs: Int, runner: ArticleRunner?, renderer: ArticleRenderer?, frontMatterDefaults: [String: String] = [:]) {
         self.jobs = max(1, jobs)
         self.runner = runner
         self.renderer = renderer
+        self.frontMatterDefaults = frontMatterDefaults
     }
 
     public struct Report: Sendable {
@@ -60,7 +65,11 @@ public struct Build: Sendable {
         } catch {
             return Report(article: article, diagnostics: [.error(article.path, nil, "cannot read the article: \((error as? FileIO.Failure)?.reason ?? "\(error)")")], files: [])
         }
-        let doc = DocumentParser.parse(path: article.path, bytes: bytes)
+        var doc = DocumentParser.parse(path: article.path, bytes: bytes)
+        for (k, v) in frontMatterDefaults {
+            let short = k.hasPrefix("execute.") ? String(k.dropFirst(8)) : k
+            if doc.frontMatter[k] == nil && doc.frontMatter[short] == nil { doc.frontMatter.values[k] = v }
+        }
         var diags = doc.diagnostics + Numbering(document: doc).unknownReferences(in: doc)
         var results: ArticleResults? = nil
         var status: ArticleRunner.Outcome.Status? = nil
