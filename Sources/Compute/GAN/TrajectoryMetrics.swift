@@ -119,6 +119,8 @@ public enum TrajectoryMetrics {
         // v'(t) = d01 + a (2t − t1 − t0) = 0
         let tv = (t1 + t0) / 2 - d01 / (2 * a)
         let vv = v1 + d01 * (tv - t1) + a * (tv - t1) * (tv - t0)
+        // guard against under/overflow with tiny values (the vertex lies in [t0, t2] exactly)
+        if !(tv >= t0 && tv <= t2) || !vv.isFinite { return (t1, v1) }
         return (tv, vv)
     }
 }
