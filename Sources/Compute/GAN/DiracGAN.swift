@@ -54,6 +54,7 @@ public enum DiracGANLoss: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
+    /// A readable name with the parameters, e.g. "WGAN-GP (λ = 0.1, c = 1.0)".
     public var description: String {
         switch self {
         case .vanilla: return "vanilla (non-saturating)"

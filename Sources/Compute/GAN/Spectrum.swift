@@ -32,13 +32,19 @@ public struct ComplexNumber: Sendable, Hashable, CustomStringConvertible {
     /// Complex conjugate `re − i·im`.
     public var conjugate: ComplexNumber { ComplexNumber(re, -im) }
 
+    /// Sum.
     public static func + (a: ComplexNumber, b: ComplexNumber) -> ComplexNumber { ComplexNumber(a.re + b.re, a.im + b.im) }
+    /// Difference.
     public static func - (a: ComplexNumber, b: ComplexNumber) -> ComplexNumber { ComplexNumber(a.re - b.re, a.im - b.im) }
+    /// Product (re₁re₂ − im₁im₂) + i(re₁im₂ + im₁re₂).
     public static func * (a: ComplexNumber, b: ComplexNumber) -> ComplexNumber {
         ComplexNumber(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re)
     }
+    /// Real scaling.
     public static func * (s: Double, a: ComplexNumber) -> ComplexNumber { ComplexNumber(s * a.re, s * a.im) }
+    /// Real shift (e.g. `1 + h·μ`, an eigenvalue of I + hJ).
     public static func + (s: Double, a: ComplexNumber) -> ComplexNumber { ComplexNumber(s + a.re, a.im) }
+    /// Negation.
     public static prefix func - (a: ComplexNumber) -> ComplexNumber { ComplexNumber(-a.re, -a.im) }
 
     /// `|a − b|`.

@@ -22,6 +22,7 @@ public enum UpdateScheme: String, Sendable, Equatable, CaseIterable, CustomStrin
     case extragradient
     case optimistic
 
+    /// The case name.
     public var description: String { rawValue }
 }
 
@@ -202,7 +203,8 @@ public struct GANTraining: Sendable {
     /// Runs `iterations` more iterations, saving the start, every `saveEvery`-th iterate and
     /// the last; with `emaDecay` also the bias-corrected EMA of every iterate (start
     /// included). Stops early with `.diverged` when a component becomes non-finite or exceeds
-    /// `divergenceBound` in absolute value. O(iterations·cost of a step).
+    /// `divergenceBound` in absolute value (`.infinity`: stop only on non-finite values).
+    /// O(iterations·cost of a step).
     /// - Precondition: iterations ≥ 0, saveEvery ≥ 1, divergenceBound > 0.
     public mutating func run(iterations: Int, saveEvery: Int = 1, emaDecay: Double? = nil,
                              divergenceBound: Double = 1e10) -> TrainingRun {

@@ -159,6 +159,35 @@ private func thetaNorm(_ y: [Double]) -> Double { n2(y[2..<4]) }
         }
     }
 
+    @Test func r1MakesTheVanillaFlowConverge() throws {
+        // R1 with γ = 0.5: eigenvalues −0.25 ± i√(0.25 − 0.0625); the flow from the article's
+        // start converges, θ₁'s envelope decaying at the rate Re μ = −γ/2.
+        let gan = DiracGAN(.vanilla, regularizers: [.r1(gamma: 0.5)])
+        let tr = gan.integrateFlow(from: articleStart, duration: 120, sampleInterval: 0.05)
+        #expect(gan.distanceToEquilibrium(tr.states.last!) < 1e-10)
+        let env = TrajectoryMetrics.envelope(times: tr.times, values: tr.component(2))
+        let keep = env.times.indices.filter { env.times[$0] > 20 && env.times[$0] < 80 }
+        let fit = TrajectoryMetrics.exponentialFit(times: keep.map { env.times[$0] }, values: keep.map { env.values[$0] })
+        #expect(abs(fit.rate + 0.25) < 1e-3)
+        // period from t ∈ [10, 60] (later the values sink towards the integration error)
+        let mid = tr.times.indices.filter { tr.times[$0] >= 10 && tr.times[$0] <= 60 }
+        let p = try #require(TrajectoryMetrics.oscillationPeriod(times: mid.map { tr.times[$0] },
+                                                                 values: mid.map { tr.states[$0][2] }))
+        #expect(abs(p - 2 * Double.pi / (0.25 - 0.0625).squareRoot()) < 1e-3)
+    }
+
+    @Test func saturatingVanillaRotatesEachCoordinatePlane() {
+        // A variant the article does not analyse: with the saturating generator loss,
+        // z_j = φ_j + iθ_j obeys z_j' = iσ(φ·θ) z_j, so every |z_j|² is conserved: exact circles.
+        let gan = DiracGAN(.vanillaSaturating)
+        let tr = gan.integrateFlow(from: articleStart, duration: 200, sampleInterval: 0.1)
+        let r0 = [0.1 * 0.1 + 0.2 * 0.2, 0.2 * 0.2 + 0.1 * 0.1]
+        for s in tr.states {
+            #expect(abs(s[0] * s[0] + s[2] * s[2] - r0[0]) < 1e-10)
+            #expect(abs(s[1] * s[1] + s[3] * s[3] - r0[1]) < 1e-10)
+        }
+    }
+
     @Test func emaOfTheFlowSitsNearTheEquilibrium() {
         // EMA (β = 0.999) of flow samples every 0.1 time units (one "step" = 0.1): the
         // generator's average stays near 0 while θ keeps circling at radius √0.03.

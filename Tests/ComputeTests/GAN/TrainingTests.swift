@@ -149,6 +149,13 @@ private func norm2(_ a: ArraySlice<Double>) -> Double { a.reduce(0) { $0 + $1 * 
         #expect(abs(GANTraining.simultaneousStabilityLimit(jacobian: gp) - 0.2) < 1e-14)
         // R1 γ = 0.3: μ = −0.15 ± i√(0.25 − 0.0225), |μ|² = ¼ → h* = 0.3/0.25 = 1.2.
         #expect(abs(GANTraining.simultaneousStabilityLimit(jacobian: r1) - 1.2) < 1e-13)
+        // and R1 really stabilises simultaneous steps below 1.2 on the nonlinear field
+        for (h, converges) in [(1.0, true), (1.4, false)] {
+            let gan = DiracGAN(.vanilla, regularizers: [.r1(gamma: 0.3)])
+            var t = GANTraining(gan.field, scheme: .simultaneous, stepSize: h, start: articleStart.map { $0 * 0.01 })
+            let run = t.run(iterations: 2000, saveEvery: 2000)
+            #expect((gan.distanceToEquilibrium(run.finalState) < gan.distanceToEquilibrium(run.states[0])) == converges)
+        }
         // The scan agrees where the crossing is transversal.
         let scanGP = try #require(GANTraining.stabilityLimit(jacobian: gp, discriminatorCount: 2, scheme: .simultaneous, upTo: 1))
         #expect(abs(scanGP - 0.2) < 1e-9)
