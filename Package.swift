@@ -71,7 +71,7 @@ let package = Package(
             dependencies: ["Weave", "Compute", "WeaveRuntime"],
             path: "Benchmarks/WeaveBench"
         ),
-        .testTarget(name: "ComputeTests", dependencies: ["Compute"], exclude: ["ODE/reference", "Core/reference", "Attention/reference", "Series/reference"]),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute"], exclude: ["ODE/reference", "Core/reference", "Attention/reference", "Series/reference", "GAN/reference"]),
         .testTarget(name: "WeaveRuntimeTests", dependencies: ["WeaveRuntime"], exclude: ["Format/reference"], resources: [.copy("Plot/Golden")]),
         .testTarget(name: "WeaveTests", dependencies: ["Weave", "CCmark"], exclude: ["Fixtures"]),
         .testTarget(name: "WeaveCLITests", dependencies: ["Weave"]),

@@ -49,11 +49,13 @@ public struct Toolchain: Sendable {
                           details: ["point WEAVE_SWIFTC at an executable Swift compiler, or unset it to use swiftc from PATH"])
         }
         let candidates = [kit, env["WEAVE_KIT_DIR"], executableDirectory()].compactMap { $0 }
-        guard let dir = candidates.first(where: { FileIO.exists($0 + "/libWeaveArticle.so") }) else {
+        guard let found = candidates.first(where: { FileIO.exists($0 + "/libWeaveArticle.so") }) else {
             throw Missing(message: "the article library libWeaveArticle.so was not found (looked in \(candidates.joined(separator: ", ")))",
                           details: ["build it with 'swift build -c release --product WeaveArticle' (or 'make build'),",
                                     "or point --kit / WEAVE_KIT_DIR at the folder that holds it"])
         }
+        // Absolute: article programs run in their own folders and find the library by rpath.
+        let dir = found.hasPrefix("/") ? found : FileManager.default.currentDirectoryPath + "/" + found
         let modules = FileIO.exists(dir + "/Modules/Compute.swiftmodule") ? dir + "/Modules" : dir
         guard FileIO.exists(modules + "/Compute.swiftmodule"), FileIO.exists(modules + "/WeaveRuntime.swiftmodule") else {
             throw Missing(message: "Compute.swiftmodule / WeaveRuntime.swiftmodule not found next to libWeaveArticle.so in \(dir)",
