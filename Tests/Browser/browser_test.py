@@ -344,10 +344,12 @@ PROBE = r"""
     .filter(e => e.style.color === 'rgb(204, 0, 0)' && (e.textContent || '').startsWith('\\'))
     .map(e => e.textContent + '  in  ' + (e.closest('span.math').querySelector('annotation') || {}).textContent);
   // The equation numbers a reader sees: KaTeX's automatic ones (a CSS counter that runs
-  // through the page, one per .eqn-num) and \tag{...} texts.
+  // through the page, one per .eqn-num, advanced also by each span.math.numbered: a
+  // display Weave numbered with \tag{n}) and \tag{...} texts.
   let counter = 0;
   const numbers = [];
-  for (const el of document.querySelectorAll('.katex-html .eqn-num, .katex-html .tag')) {
+  for (const el of document.querySelectorAll('span.math.numbered, .katex-html .eqn-num, .katex-html .tag')) {
+    if (el.matches('span.math.numbered')) { ++counter; continue; }
     const span = el.closest('span.math');
     if (el.classList.contains('eqn-num')) numbers.push({ text: '(' + (++counter) + ')', id: span.id });
     else if (!el.querySelector('.eqn-num')) numbers.push({ text: (el.textContent || '').trim(), id: span.id });
@@ -506,7 +508,7 @@ def open_view(browser, url, view, shots_dir, page_name):
 def view_checks(label, html_path, view, r, check):
     name, width, height, dpr, mobile, scheme = view
     with open(html_path, encoding="utf-8") as f:
-        source_math = len(re.findall(r'<span class="math (?:inline|display)"', f.read()))
+        source_math = len(re.findall(r'<span class="math (?:inline|display)[ "]', f.read()))
     check(f"{label}: all {source_math} math spans of the HTML are in the page", r["mathCount"] == source_math,
           f"the page has {r['mathCount']} span.math, the HTML file {source_math}")
     if source_math:
