@@ -63,11 +63,13 @@ swiftc_args = ["swiftc", "-Onone", "-g", "-swift-version", "5", "-suppress-warni
 bare_sh = os.path.join(tmp, "bare.sh")
 with open(bare_sh, "w") as f:
     f.write(f"set -e\n{' '.join(swiftc_args)} {main_swift} -o {tmp}/bare-exe\ncd {os.path.dirname(target)} && {tmp}/bare-exe > /dev/null\n")
-bare, weave_t = [], []
+bare, weave_t, weave_ns = [], [], []
 for _ in range(reps):
     t, _, _ = run_once(["bash", bare_sh]); bare.append(t)
     t, _, _ = run_once([weave, "check", target, "--no-cache", "--jobs", "1"]); weave_t.append(t)
-rows2 = [[os.path.basename(target), f"{med(bare):.3f}", f"{med(weave_t):.3f}", f"**{100*(med(weave_t)/med(bare)-1):+.1f}%**"]]
+    t, _, _ = run_once([weave, "check", target, "--no-cache", "--jobs", "1", "--no-sandbox"]); weave_ns.append(t)
+rows2 = [[os.path.basename(target) + " (sandboxed)", f"{med(bare):.3f}", f"{med(weave_t):.3f}", f"**{100*(med(weave_t)/med(bare)-1):+.1f}%**"],
+         [os.path.basename(target) + " (--no-sandbox)", f"{med(bare):.3f}", f"{med(weave_ns):.3f}", f"**{100*(med(weave_ns)/med(bare)-1):+.1f}%**"]]
 
 # 3. jobs 2 vs jobs 1, no cache
 j1, j2 = [], []

@@ -97,7 +97,7 @@ public enum Subprocess {
                 continue
             }
             usleep(sleepMicros)
-            sleepMicros = min(sleepMicros * 2, 20_000)
+            sleepMicros = min(sleepMicros * 2, 4_000)
         }
         // Anything the program left running in its group goes too.
         kill(-pid, SIGKILL)

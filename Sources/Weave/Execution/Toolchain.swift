@@ -61,7 +61,7 @@ public struct Toolchain: Sendable {
             throw Missing(message: "Compute.swiftmodule / WeaveRuntime.swiftmodule not found next to libWeaveArticle.so in \(dir)",
                           details: ["rebuild with 'swift build -c release --product WeaveArticle'"])
         }
-        let fingerprint = try fingerprintKit(dir: dir, modules: modules)
+        let fingerprint = try fingerprintKit(dir: dir, modules: modules, cacheDirectory: cacheDirectory)
         let version = try swiftVersion(swiftc, cacheDirectory: cacheDirectory)
         return Toolchain(swiftc: swiftc, kitDirectory: dir, modulesDirectory: modules, swiftVersion: version, kitFingerprint: fingerprint)
     }
@@ -81,9 +81,28 @@ public struct Toolchain: Sendable {
 
     /// Hash of what article programs link and import: the library and the interface
     /// files of Compute, WeaveRuntime and BigInt (a rebuilt Compute changes it).
-    static func fingerprintKit(dir: String, modules: String) throws -> String {
+    static func fingerprintKit(dir: String, modules: String, cacheDirectory: String?) throws -> String {
+        // Remembered per (path, size, modification time) of each file, like the Swift
+        // version, so that a warm run does not read the library again.
+        let files = [dir + "/libWeaveArticle.so"] + ["Compute", "WeaveRuntime", "BigInt"].map { modules + "/\($0).swiftmodule" }
+        var stamp = ""
+        for f in files {
+            var st = stat()
+            if stat(f, &st) == 0 { stamp += "\(f) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec);" }
+        }
+        let memo = cacheDirectory.map { $0 + "/kit-\(sha256([dir]).prefix(16)).txt" }
+        if let memo, let data = try? FileIO.read(memo) {
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.count >= 2 && lines[0] == stamp { return String(lines[1]) }
+        }
+        let value = hashKit(files)
+        if let memo { try? FileIO.writeAtomically(Array("\(stamp)\n\(value)\n".utf8), to: memo) }
+        return value
+    }
+
+    static func hashKit(_ files: [String]) -> String {
         var h = SHA256()
-        for f in [dir + "/libWeaveArticle.so"] + ["Compute", "WeaveRuntime", "BigInt"].map({ modules + "/\($0).swiftmodule" }) {
+        for f in files {
             guard let data = try? FileIO.read(f) else { continue }
             h.update(data: Array(f.utf8.suffix(40)))
             h.update(data: data)
