@@ -50,6 +50,10 @@ public func kMeansPlusPlusCentres<T: Real>(_ points: Matrix<T>, count c: Int, us
 }
 
 /// Squared distances ‖xᵢ − cⱼ‖² = ‖xᵢ‖² − 2xᵢ·cⱼ + ‖cⱼ‖² (one GEMM), n×c, clamped at 0.
+/// Pre-specialised (like `nearest`) so that `Codebook.assign`, a method of a generic type
+/// called from article programs, does not run the unspecialised generic loop.
+@_specialize(where T == Double)
+@_specialize(where T == Float)
 func squaredDistances<T: Real>(_ x: Matrix<T>, _ c: Matrix<T>) -> Matrix<T> {
     var g = matmul(x, c, transposeB: true, alpha: -2)
     let xn = (0..<x.rows).map { i in x.row(i).reduce(T(0)) { $0 + $1 * $1 } }
@@ -62,6 +66,8 @@ func squaredDistances<T: Real>(_ x: Matrix<T>, _ c: Matrix<T>) -> Matrix<T> {
 }
 
 /// Index of the nearest row of `c` for every row of x (ties: the smallest index).
+@_specialize(where T == Double)
+@_specialize(where T == Float)
 func nearest<T: Real>(_ x: Matrix<T>, _ c: Matrix<T>) -> [Int] {
     let dist = squaredDistances(x, c)
     let k = c.rows
