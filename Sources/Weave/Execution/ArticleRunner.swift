@@ -76,7 +76,7 @@ public struct ArticleRunner: Sendable {
         let args = toolchain.compileArguments(optimize: optimize)
         let parts = ResultCache.KeyParts(
             program: Toolchain.sha256([program.source]), kit: toolchain.kitFingerprint, swift: toolchain.swiftVersion,
-            flags: args.dropFirst().joined(separator: " ") + " timeout=\(articleTimeout(document)) cap=\(options.outputCap) \(options.sandbox.fingerprint) blas=\(options.blasCoreType ?? "auto")",
+            flags: args.dropFirst().joined(separator: " ") + " timeout=\(articleTimeout(document)) cap=\(options.outputCap) \(options.sandbox.fingerprint) blas=\(options.blasCoreType ?? "auto")/\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "1")",
             units: unitHashes(program, document))
         var reason = "--no-cache"
         if options.useCache {
@@ -224,6 +224,10 @@ public struct ArticleRunner: Sendable {
         env["WEAVE_CHANNEL"] = channel
         env["WEAVE_OUTPUT_CAP"] = String(options.outputCap)
         if let core = options.blasCoreType { env["OPENBLAS_CORETYPE"] = core }
+        // One BLAS thread per article program unless the caller says otherwise: articles
+        // run in parallel (--jobs), and results must not depend on how many run at once.
+        // An article can still ask for more with `BLAS.threadCount = 2`.
+        if env["OPENBLAS_NUM_THREADS"] == nil { env["OPENBLAS_NUM_THREADS"] = "1" }
         env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=48,top=8,output-to=\(backtracePath)"
         let dir = FileIO.dirname(document.path)
         let cwd = dir.isEmpty ? FileManager.default.currentDirectoryPath : absolute(dir)
