@@ -6,13 +6,20 @@
 /// placeholders restored → executable blocks and their `//|` options.
 public enum DocumentParser {
     public static func parse(path: String, bytes: [UInt8]) -> Document {
+        parseAudited(path: path, bytes: bytes).document
+    }
+
+    /// `parse`, plus where each protected span was put back (for `RenderInvariants`).
+    package static func parseAudited(path: String, bytes: [UInt8]) -> (document: Document, audit: PlaceholderAudit) {
         let source = SourceText(path: path, bytes: bytes)
         var diagnostics = validateEncoding(source)
         let (frontMatter, bodyStart, fmDiags) = FrontMatterParser.parse(source)
         diagnostics += fmDiags
         let scan = SourceScanner(source: source, bodyStart: bodyStart).scan()
         diagnostics += scan.diagnostics
-        var tree = CmarkConverter.convert(scan, source: source)
+        let converted = CmarkConverter.convertAudited(scan, source: source)
+        var tree = converted.tree
+        let audit = converted.audit
         var blocks: [ExecutableBlock] = []
         for i in tree.nodes.indices where tree.nodes[i].kind == .codeBlock && tree.nodes[i].flag {
             let info = tree.string(tree.nodes[i].url)
@@ -25,9 +32,10 @@ public enum DocumentParser {
             blocks.append(block)
         }
         diagnostics += checkLabels(blocks: blocks, math: scan.math, source: source)
-        return Document(
+        let document = Document(
             source: source, frontMatter: frontMatter, tree: tree, math: scan.math, blocks: blocks,
             inlines: scan.inlines, references: scan.references, diagnostics: diagnostics)
+        return (document, audit)
     }
 
     public static func parse(path: String, text: String) -> Document {
