@@ -14,12 +14,30 @@ import Glibc
 import Darwin
 #endif
 
+// SwiftPM links an executable target with `main` aliased to `WeaveFuzz_main` (the
+// entry point it asks the compiler to emit): define it and hand over to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("WeaveFuzz_main")
+public func weaveFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, weaveFuzzOneInput)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func weaveFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : []
     let violations = RenderInvariants.check(bytes)
     if !violations.isEmpty {
-        for v in violations { fputs("WeaveFuzz: invariant violated: \(v)\n", stderr) }
+        for v in violations {
+            var line = "WeaveFuzz: invariant violated: \(v)\n"
+            line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        }
         abort()
     }
     return 0

@@ -210,13 +210,18 @@ struct Restorer {
     /// Finds the next placeholder in `s` at or after `from`: (start, end, token index).
     @inline(__always)
     func nextPlaceholder(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, Int)? {
-        let m0 = marker.start[0], m1 = marker.start[1], m2 = marker.start[2]
-        let e2 = marker.end[2]
+        let start = marker.start, end = marker.end
+        let m0 = start[0]
         var i = from
         let n = s.count
-        while i + 2 < n {
-            if s[i] == m0 && s[i + 1] == m1 && s[i + 2] == m2 {
-                var j = i + 3
+        @inline(__always) func matches(_ m: [UInt8], at k: Int) -> Bool {
+            guard k + m.count <= n else { return false }
+            for t in 0..<m.count where s[k + t] != m[t] { return false }
+            return true
+        }
+        while i + start.count < n {
+            if s[i] == m0 && matches(start, at: i) {
+                var j = i + start.count
                 var value = 0
                 var digits = 0
                 while j < n && s[j] >= 0x30 && s[j] <= 0x39 && digits < 9 {
@@ -224,8 +229,8 @@ struct Restorer {
                     j += 1
                     digits += 1
                 }
-                if digits > 0, j + 2 < n, s[j] == m0, s[j + 1] == m1, s[j + 2] == e2, value < tokens.count {
-                    return (i, j + 3, value)
+                if digits > 0, matches(end, at: j), value < tokens.count {
+                    return (i, j + end.count, value)
                 }
             }
             i += 1

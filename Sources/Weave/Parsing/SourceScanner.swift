@@ -48,8 +48,11 @@ struct SourceScanner {
         var marker: Marker
     }
 
-    /// Placeholder format: START kind-letter decimal-index END, where START and END
-    /// are two private-use scalars chosen so that they do not occur in the source.
+    /// Placeholder format: START decimal-index END, where START and END are two
+    /// private-use scalars that occur nowhere in what cmark can output for this source:
+    /// neither as UTF-8 in the source nor as a numeric character reference (`&#xE000;`,
+    /// `&#57344;`), which cmark decodes in text, link destinations, titles and info
+    /// strings (a reference to the marker would otherwise forge a placeholder there).
     struct Marker: Sendable {
         var start: [UInt8]
         var end: [UInt8]
@@ -77,23 +80,80 @@ struct SourceScanner {
         self.bodyStart = bodyStart
     }
 
+    /// Private-use scalars, in the order they are tried as markers: U+E000…U+F8FF, then
+    /// planes 15 and 16 (U+F0000…U+FFFFD, U+100000…U+10FFFD). Only a source holding every
+    /// one of these 137,468 scalars (over 540 KB of them) leaves no choice; then the last
+    /// two are used and such text may be taken for a placeholder.
+    static func markerCandidate(_ k: Int) -> UInt32 {
+        k < 6400 ? 0xE000 + UInt32(k) : (k < 6400 + 65534 ? 0xF0000 + UInt32(k - 6400) : 0x100000 + UInt32(k - 6400 - 65534))
+    }
+
+    static func markerIndex(_ v: UInt32) -> Int? {
+        if v >= 0xE000 && v <= 0xF8FF { return Int(v - 0xE000) }
+        if v >= 0xF0000 && v <= 0xFFFFD { return 6400 + Int(v - 0xF0000) }
+        if v >= 0x100000 && v <= 0x10FFFD { return 6400 + 65534 + Int(v - 0x100000) }
+        return nil
+    }
+
+    static let markerCandidateCount = 6400 + 2 * 65534
+
     static func chooseMarker(_ bytes: [UInt8]) -> Marker {
-        // Private-use scalars U+E000+2k, U+E000+2k+1 (UTF-8: EE 80 80+…).
-        var used = [Bool](repeating: false, count: 64)
+        var used = [UInt64](repeating: 0, count: (markerCandidateCount + 63) / 64)
+        func mark(_ v: UInt32) {
+            if let k = markerIndex(v) { used[k >> 6] |= 1 << UInt64(k & 63) }
+        }
         bytes.withUnsafeBufferPointer { p in
             let n = p.count
             var i = 0
-            while i + 2 < n {
-                if p[i] == 0xEE && p[i + 1] == 0x80 && p[i + 2] >= 0x80 && p[i + 2] < 0xC0 {
-                    used[Int(p[i + 2] - 0x80)] = true
+            while i < n {
+                let c = p[i]
+                if (c == 0xEE || c == 0xEF) && i + 2 < n {
+                    // U+E000…U+FFFF: 1110xxxx 10xxxxxx 10xxxxxx
+                    mark((UInt32(c & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F))
+                } else if (c == 0xF3 || c == 0xF4) && i + 3 < n {
+                    mark((UInt32(c & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6) | UInt32(p[i + 3] & 0x3F))
+                } else if c == 0x26 && i + 3 < n && p[i + 1] == 0x23 {
+                    // A numeric character reference as cmark 0.30 decodes it: `&#` and 1–8
+                    // decimal digits, or `&#x` and 1–8 hex digits, then `;`.
+                    var j = i + 2
+                    var v: UInt32 = 0
+                    var digits = 0
+                    if p[j] == 0x78 || p[j] == 0x58 {
+                        j += 1
+                        while j < n, let d = hexValue(p[j]) { v = min(v * 16 + d, 0x110000); j += 1; digits += 1 }
+                    } else {
+                        while j < n && p[j] >= 0x30 && p[j] <= 0x39 { v = min(v * 10 + UInt32(p[j] - 0x30), 0x110000); j += 1; digits += 1 }
+                    }
+                    if digits > 0 && digits <= 8 && j < n && p[j] == 0x3B { mark(v) }
                 }
                 i += 1
             }
         }
+        func isUsed(_ k: Int) -> Bool { used[k >> 6] & (1 << UInt64(k & 63)) != 0 }
+        var chosen: [Int] = []
         var k = 0
-        while k < 32 && (used[2 * k] || used[2 * k + 1]) { k += 1 }
-        if k == 32 { k = 0 }
-        return Marker(start: [0xEE, 0x80, UInt8(0x80 + 2 * k)], end: [0xEE, 0x80, UInt8(0x81 + 2 * k)])
+        while chosen.count < 2 && k < markerCandidateCount {
+            if !isUsed(k) { chosen.append(k) }
+            k += 1
+        }
+        if chosen.count < 2 { chosen = [markerCandidateCount - 2, markerCandidateCount - 1] }
+        return Marker(start: utf8(markerCandidate(chosen[0])), end: utf8(markerCandidate(chosen[1])))
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt32? {
+        switch c {
+        case 0x30...0x39: return UInt32(c - 0x30)
+        case 0x41...0x46: return UInt32(c - 0x41 + 10)
+        case 0x61...0x66: return UInt32(c - 0x61 + 10)
+        default: return nil
+        }
+    }
+
+    private static func utf8(_ v: UInt32) -> [UInt8] {
+        if v < 0x10000 {
+            return [UInt8(0xE0 | (v >> 12)), UInt8(0x80 | ((v >> 6) & 0x3F)), UInt8(0x80 | (v & 0x3F))]
+        }
+        return [UInt8(0xF0 | (v >> 18)), UInt8(0x80 | ((v >> 12) & 0x3F)), UInt8(0x80 | ((v >> 6) & 0x3F)), UInt8(0x80 | (v & 0x3F))]
     }
 
     func scan() -> Result {

@@ -1,0 +1,43 @@
+import Testing
+@testable import Weave
+
+/// Inputs on which the fuzzer (Fuzz/run.sh) or the review of bounded parse time found a
+/// bug. Every one must now satisfy all of `RenderInvariants` (Fuzz/README.md), and each
+/// fix has its own test of the behaviour it restored.
+struct FuzzRegressionTests {
+    /// The minimised failing inputs, oldest first (Fuzz/make_corpus.py adds them to the
+    /// seed corpus, so keep them string literals).
+    static let inputs: [String] = [
+        // 1. A numeric character reference to the placeholder marker forged a placeholder
+        //    in a link destination / an info string: `$x$` came back twice.
+        "$x$ [a](&#xE000;0&#xE001;)\n",
+        "$x$\n\n```&#xE000;0&#xE001;\ncode\n```\n",
+        "$x$ [a](&#x0000E000;0&#57345;)\n",
+    ]
+
+    @Test(arguments: inputs)
+    func invariantsHold(_ input: String) {
+        let violations = RenderInvariants.check(Array(input.utf8))
+        #expect(violations.isEmpty, "\(input.debugDescription): \(violations)")
+    }
+
+    // MARK: 1. Forged placeholders
+
+    @Test func characterReferencesToTheMarkerStayText() {
+        #expect(htmlBody("$x$ [a](&#xE000;0&#xE001;)\n")
+            == "<p><span class=\"math inline\">\\(x\\)</span> <a href=\"%EE%80%800%EE%80%81\">a</a></p>\n")
+        #expect(htmlBody("$x$\n\n```&#xE000;0&#xE001;\ncode\n```\n")
+            == "<p><span class=\"math inline\">\\(x\\)</span></p>\n<pre><code class=\"language-\u{E000}0\u{E001}\">code\n</code></pre>\n")
+    }
+
+    @Test func markerAvoidsEveryPrivateUseScalarOfTheSource() {
+        // The first 32 marker pairs of the old scheme all used: the marker moves on.
+        var text = ""
+        for k in 0..<64 { text.unicodeScalars.append(Unicode.Scalar(0xE000 + UInt32(k))!) }
+        text += " and &#xE040; &#57409; then \u{E000}0\u{E001} and $x$.\n"
+        let marker = SourceScanner.chooseMarker(Array(text.utf8))
+        #expect(marker.start == Array("\u{E042}".utf8) && marker.end == Array("\u{E043}".utf8))
+        #expect(RenderInvariants.check(Array(text.utf8)).isEmpty)
+        #expect(parse(text).math.count == 1)
+    }
+}
