@@ -13,6 +13,8 @@ struct FuzzRegressionTests {
         "$x$ [a](&#xE000;0&#xE001;)\n",
         "$x$\n\n```&#xE000;0&#xE001;\ncode\n```\n",
         "$x$ [a](&#x0000E000;0&#57345;)\n",
+        // 2. `~` in a link destination was percent-encoded; cmark keeps it.
+        "[a](https://example.com/~user)\n",
     ]
 
     @Test(arguments: inputs)
@@ -39,5 +41,12 @@ struct FuzzRegressionTests {
         #expect(marker.start == Array("\u{E042}".utf8) && marker.end == Array("\u{E043}".utf8))
         #expect(RenderInvariants.check(Array(text.utf8)).isEmpty)
         #expect(parse(text).math.count == 1)
+    }
+
+    // MARK: 2. Link destinations
+
+    @Test func tildeInDestinationIsKept() {
+        #expect(htmlBody("[a](https://example.com/~user)\n", compatible: true)
+            == "<p><a href=\"https://example.com/~user\">a</a></p>\n")
     }
 }
