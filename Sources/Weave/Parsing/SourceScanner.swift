@@ -615,6 +615,10 @@ private struct State {
                 } else {
                     i += 1
                 }
+            case LT:
+                // An autolink is a URL or an e-mail address, never math (cmark would put a
+                // placeholder both into its destination and into its text).
+                i = autolinkEnd(i, e) ?? i + 1
             case AT:
                 if let end = scanReference(i, e, segmentStart: s) {
                     let label = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<end]), as: UTF8.self)
@@ -643,6 +647,51 @@ private struct State {
             i += 1
         }
         return nil
+    }
+
+    /// The index after a CommonMark autolink starting at `i` (`<scheme:…>` or
+    /// `<local@domain>`, spec 0.30 §6.5), or nil.
+    func autolinkEnd(_ i: Int, _ e: Int) -> Int? {
+        guard i + 1 < e, p[i] == LT else { return nil }
+        @inline(__always) func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+        // URI: scheme = letter, then 1–31 of letter/digit/+/./-, then ':', then no
+        // byte 0x00–0x20, '<' or '>' up to '>'.
+        var j = i + 1
+        if isLetter(p[j]) {
+            j += 1
+            while j < e && j - (i + 1) < 32 && (isAlnum(p[j]) || p[j] == 0x2B || p[j] == 0x2E || p[j] == 0x2D) { j += 1 }
+            let schemeLength = j - (i + 1)
+            if schemeLength >= 2 && schemeLength <= 32 && j < e && p[j] == 0x3A {
+                j += 1
+                while j < e && p[j] > 0x20 && p[j] != LT && p[j] != GT { j += 1 }
+                if j < e && p[j] == GT { return j + 1 }
+            }
+        }
+        // E-mail: [a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+ @ labels of [a-zA-Z0-9-] (1–63, no
+        // leading or trailing '-') separated by '.', then '>'.
+        j = i + 1
+        let localStart = j
+        while j < e {
+            let c = p[j]
+            if isAlnum(c) || (c != 0x22 && c != 0x28 && c != 0x29 && c != 0x2C && c != 0x3A && c != 0x3B
+                              && c != LT && c != GT && c != AT && c != 0x5B && c != BACKSLASH && c != 0x5D
+                              && c >= 0x21 && c <= 0x7E) {
+                j += 1
+            } else {
+                break
+            }
+        }
+        guard j > localStart, j < e, p[j] == AT else { return nil }
+        j += 1
+        while true {
+            let labelStart = j
+            while j < e && (isAlnum(p[j]) || p[j] == 0x2D) && j - labelStart < 63 { j += 1 }
+            guard j > labelStart, p[labelStart] != 0x2D, p[j - 1] != 0x2D else { return nil }
+            guard j < e else { return nil }
+            if p[j] == GT { return j + 1 }
+            guard p[j] == 0x2E else { return nil }
+            j += 1
+        }
     }
 
     /// A run of exactly `len` backticks in `from..<to` (not part of a longer run).

@@ -15,6 +15,11 @@ struct FuzzRegressionTests {
         "$x$ [a](&#x0000E000;0&#57345;)\n",
         // 2. `~` in a link destination was percent-encoded; cmark keeps it.
         "[a](https://example.com/~user)\n",
+        // 3. Math inside an autolink: the placeholder went into both its destination and
+        //    its text (math restored twice); math crossing its '>' broke the autolink.
+        "<ht:$=$>\n",
+        "See <https://example.com/q?$filter=a$b> and <$x$@example.com>.\n",
+        "<ht:$a>$ and <ht:@fig-x> @fig-x\n",
     ]
 
     @Test(arguments: inputs)
@@ -48,5 +53,18 @@ struct FuzzRegressionTests {
     @Test func tildeInDestinationIsKept() {
         #expect(htmlBody("[a](https://example.com/~user)\n", compatible: true)
             == "<p><a href=\"https://example.com/~user\">a</a></p>\n")
+    }
+
+    // MARK: 3. Autolinks
+
+    @Test func autolinksHoldNoMath() {
+        #expect(htmlBody("<ht:$=$>\n") == "<p><a href=\"ht:$=$\">ht:$=$</a></p>\n")
+        #expect(htmlBody("<$x$@example.com> $y$\n")
+            == "<p><a href=\"mailto:$x$@example.com\">$x$@example.com</a> <span class=\"math inline\">\\(y\\)</span></p>\n")
+        let doc = parse("<ht:$a>$ and $b$\n")
+        #expect(doc.math.map(\.tex) == ["b"])
+        #expect(htmlBody("<ht:$a>$ and $b$\n").hasPrefix("<p><a href=\"ht:$a\">ht:$a</a>$ and "))
+        let bytes = Array("See <https://example.com/q?$filter=a$b>.\n".utf8)
+        #expect(markdownOutput(bytes) == bytes)
     }
 }
