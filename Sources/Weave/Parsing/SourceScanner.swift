@@ -655,7 +655,7 @@ private struct State {
         guard i + 1 < e, p[i] == LT else { return nil }
         @inline(__always) func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
         // URI: scheme = letter, then 1–31 of letter/digit/+/./-, then ':', then no
-        // byte 0x00–0x20, '<' or '>' up to '>'.
+        // byte 0x01–0x20, '<' or '>' up to '>' (cmark reads NUL as U+FFFD, which is allowed).
         var j = i + 1
         if isLetter(p[j]) {
             j += 1
@@ -663,7 +663,7 @@ private struct State {
             let schemeLength = j - (i + 1)
             if schemeLength >= 2 && schemeLength <= 32 && j < e && p[j] == 0x3A {
                 j += 1
-                while j < e && p[j] > 0x20 && p[j] != LT && p[j] != GT { j += 1 }
+                while j < e && (p[j] > 0x20 || p[j] == 0) && p[j] != LT && p[j] != GT { j += 1 }
                 if j < e && p[j] == GT { return j + 1 }
             }
         }

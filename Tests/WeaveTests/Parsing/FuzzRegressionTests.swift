@@ -20,6 +20,8 @@ struct FuzzRegressionTests {
         "<ht:$=$>\n",
         "See <https://example.com/q?$filter=a$b> and <$x$@example.com>.\n",
         "<ht:$a>$ and <ht:@fig-x> @fig-x\n",
+        //    A NUL in an autolink (cmark reads it as U+FFFD, which autolinks allow).
+        "<hp:$\u{0}$>\n",
     ]
 
     @Test(arguments: inputs)
