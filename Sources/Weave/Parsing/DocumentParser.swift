@@ -158,14 +158,17 @@ public enum DocumentParser {
     static func checkLabels(blocks: [ExecutableBlock], math: [MathSpan], source: SourceText) -> [Diagnostic] {
         var seen: [String: SourceLocation] = [:]
         var diags: [Diagnostic] = []
-        var labels: [(String, SourceLocation)] = []
-        for b in blocks { if let l = b.options.label { labels.append((l, b.location)) } }
-        for m in math { if let l = m.label { labels.append((l, source.location(ofByte: m.range.lowerBound))) } }
-        labels.sort { $0.1 < $1.1 }
-        for (label, loc) in labels {
+        var labels: [(String, SourceLocation, Int)] = []
+        for b in blocks { if let l = b.options.label { labels.append((l, b.location, b.range.lowerBound)) } }
+        var cursor = LocationCursor()
+        for m in math {
+            if let l = m.label { labels.append((l, cursor.location(of: m.range.lowerBound, in: source), m.range.lowerBound)) }
+        }
+        labels.sort { $0.2 < $1.2 }
+        for (label, loc, offset) in labels {
             if let first = seen[label] {
                 diags.append(.error(source.path, loc, "duplicate label '\(label)' (first used at line \(first.line))",
-                                    details: Diagnostic.quote(source, loc) + ["labels must be unique within an article; rename one of them"]))
+                                    details: Diagnostic.quote(source, loc, byteOffset: offset) + ["labels must be unique within an article; rename one of them"]))
             } else {
                 seen[label] = loc
             }
@@ -235,8 +238,12 @@ extension String {
 public enum Suggest {
     public static func closest(_ word: String, among candidates: [String], maxDistance: Int = 2) -> String? {
         var best: (String, Int)? = nil
+        let w = Array(word.lowercased())
         for c in candidates {
-            let d = distance(Array(word.lowercased()), Array(c.lowercased()))
+            let lc = Array(c.lowercased())
+            // The distance is at least the difference in length.
+            if abs(lc.count - w.count) > maxDistance { continue }
+            let d = distance(w, lc)
             if d <= maxDistance, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0

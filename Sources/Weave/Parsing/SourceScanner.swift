@@ -210,6 +210,26 @@ private enum HTMLEnd {
     case blankLine
 }
 
+/// What the inline searches of one paragraph segment learnt (reset per segment).
+private struct SegmentMemo {
+    var start = 0
+    /// `findBacktickRun`: whether a search reached the segment end, and where the last
+    /// run of each length starts.
+    var backticksScannedToEnd = false
+    var lastBacktickRun: [Int: Int] = [:]
+    /// No `$$` / `\]` at or after these offsets.
+    var displayDollarFailedFrom = Int.max
+    var bracketFailedFrom = Int.max
+    /// A `\(` search starting in here fails.
+    var parenFailed: ClosedRange<Int> = Int.max...Int.max
+    /// No `\end{NAME}` at or after these offsets.
+    var environmentFailedFrom: [String: Int] = [:]
+    /// `{` offset → matching `}` offset, for `\text{…}` (made on first use).
+    var braceMatch: [Int: Int]? = nil
+
+    init(start: Int = 0) { self.start = start }
+}
+
 private struct State {
     let p: UnsafeBufferPointer<UInt8>
     let source: SourceText
@@ -225,6 +245,12 @@ private struct State {
     var inlines: [InlineExpression] = []
     var references: [CrossReference] = []
     var diagnostics: [Diagnostic] = []
+    /// What the searches of the current paragraph segment learnt (see `SegmentMemo`).
+    var memo = SegmentMemo()
+    /// Loop positions of `$…$` searches already walked (one bit per source byte, made on
+    /// first use; segments never overlap, so it is never cleared).
+    var dollarWalked: [UInt64] = []
+    var cursor = LocationCursor()
 
     init(p: UnsafeBufferPointer<UInt8>, source: SourceText, marker: SourceScanner.Marker) {
         self.p = p
@@ -239,6 +265,9 @@ private struct State {
             protected: out, substitutions: subs, tokens: tokens, tokenRanges: tokenRanges, math: math,
             inlines: inlines, references: references, diagnostics: diagnostics, marker: marker)
     }
+
+    /// The location of byte `offset`, in amortised constant time for increasing offsets.
+    mutating func location(_ offset: Int) -> SourceLocation { cursor.location(of: offset, in: source) }
 
     /// Replaces `range` of the source by a placeholder for `token`.
     mutating func substitute(_ range: Range<Int>, _ token: SourceScanner.Token) {
@@ -550,7 +579,11 @@ private struct State {
 
     // MARK: Inline scanning of a run of paragraph lines
 
+    /// Every search below is linear in the segment over the whole scan, whatever the
+    /// input (Fuzz/README.md, "Bounded time"): a failed search is remembered, so that the
+    /// next opener of the same kind does not search the rest of the paragraph again.
     mutating func scanInline(_ s: Int, _ e: Int, quoteDepth: Int) {
+        memo = SegmentMemo(start: s)
         var i = s
         while i < e {
             let c = p[i]
@@ -559,7 +592,7 @@ private struct State {
                 guard i + 1 < e else { i += 1; continue }
                 let d = p[i + 1]
                 if d == 0x28 {  // \(
-                    if let end = scanDelimited(i, e, open: 2, close: [BACKSLASH, 0x29], inline: true) {
+                    if let end = scanParenInline(i, e) {
                         addMath(.parenInline, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                         continue
@@ -568,23 +601,29 @@ private struct State {
                     continue
                 }
                 if d == 0x5B {  // \[
-                    if let end = scanDelimited(i, e, open: 2, close: [BACKSLASH, 0x5D], inline: false) {
+                    if let end = scanBracketDisplay(i, e) {
                         addMath(.bracketDisplay, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                         continue
                     }
-                    warnUnterminated(i, "\\[", "\\]")
                     i += 2
                     continue
                 }
                 if d == 0x62, let (name, openEnd) = environmentName(i, e) {  // \begin{
                     let closer = Array("\\end{\(name)}".utf8)
+                    // No closer after an earlier opener of this environment: none after this one.
+                    if let failed = memo.environmentFailedFrom[name], failed <= openEnd {
+                        warnUnterminated(i, "\\begin{\(name)}", "\\end{\(name)}")
+                        i = openEnd
+                        continue
+                    }
                     if let at = find(closer, from: openEnd, to: e) {
                         addMath(.environment, i..<(at + closer.count), contentStart: i, contentEnd: at + closer.count,
                                 quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                         continue
                     }
+                    memo.environmentFailedFrom[name] = openEnd
                     warnUnterminated(i, "\\begin{\(name)}", "\\end{\(name)}")
                     i = openEnd
                     continue
@@ -606,7 +645,6 @@ private struct State {
                         addMath(.dollarDisplay, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                     } else {
-                        warnUnterminated(i, "$$", "$$")
                         i += 2
                     }
                 } else if let end = scanInlineDollar(i, e) {
@@ -622,7 +660,7 @@ private struct State {
             case AT:
                 if let end = scanReference(i, e, segmentStart: s) {
                     let label = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<end]), as: UTF8.self)
-                    references.append(CrossReference(label: label, range: i..<end, location: source.location(ofByte: i)))
+                    references.append(CrossReference(label: label, range: i..<end, location: location(i)))
                     substitute(i..<end, .reference(references.count - 1))
                     i = end
                 } else {
@@ -695,18 +733,28 @@ private struct State {
     }
 
     /// A run of exactly `len` backticks in `from..<to` (not part of a longer run).
-    func findBacktickRun(_ len: Int, from: Int, to: Int) -> Int? {
+    ///
+    /// cmark's memo (`scan_to_closing_backticks`): the first search that reaches the end
+    /// of the segment records where the last run of each length starts, so every later
+    /// search for a length without a run after `from` fails at once. Searches start at
+    /// increasing offsets and a successful one is skipped over by the caller, so the
+    /// segment is walked about once in all (not once per unmatched opener).
+    mutating func findBacktickRun(_ len: Int, from: Int, to: Int) -> Int? {
+        if memo.backticksScannedToEnd && (memo.lastBacktickRun[len] ?? -1) < from { return nil }
         var i = from
         while i < to {
             if p[i] == BACKTICK {
                 var j = i
                 while j < to && p[j] == BACKTICK { j += 1 }
+                // A later search may pass runs the full search saw: keep the last one.
+                if !memo.backticksScannedToEnd { memo.lastBacktickRun[j - i] = i }
                 if j - i == len { return i }
                 i = j
             } else {
                 i += 1
             }
         }
+        memo.backticksScannedToEnd = true
         return nil
     }
 
@@ -724,12 +772,23 @@ private struct State {
         return (name, j + 1)
     }
 
-    /// pandoc's inline-math content rule for `$…$` (`dollar`) or `\(…\)`; returns the
-    /// index after the closing delimiter.
-    func scanInlineDollar(_ i: Int, _ e: Int) -> Int? {
+    /// pandoc's inline-math content rule for `$…$`; returns the index after the closing
+    /// delimiter.
+    ///
+    /// The search is a walk whose next step depends only on the current position, so two
+    /// searches that reach the same position end the same way. A search that ends in a
+    /// closing `$` is skipped over by the caller; so when a search reaches a position an
+    /// earlier one walked, that one failed, and this one fails too. Every position is
+    /// walked at most once per document: linear time for any number of `$` (pandoc's own
+    /// parser is quadratic here, e.g. for `$\text{` repeated).
+    mutating func scanInlineDollar(_ i: Int, _ e: Int) -> Int? {
         guard i + 1 < e, !isWhite(p[i + 1]) else { return nil }
+        if dollarWalked.isEmpty { dollarWalked = [UInt64](repeating: 0, count: n / 64 + 1) }
         var j = i + 1
         while j < e {
+            let (word, bit) = (j >> 6, UInt64(1) << UInt64(j & 63))
+            if dollarWalked[word] & bit != 0 { return nil }
+            dollarWalked[word] |= bit
             let c = p[j]
             if c == DOLLAR {
                 if j + 1 < e && isDigit(p[j + 1]) { return nil }
@@ -750,53 +809,88 @@ private struct State {
         return nil
     }
 
-    /// `\text{…}` with balanced braces starting at `j` (a backslash); returns the index after it.
-    func skipTextCommand(_ j: Int, _ e: Int) -> Int? {
-        let t = Array("\\text{".utf8)
-        guard j + t.count <= e else { return nil }
-        for k in 0..<t.count where p[j + k] != t[k] { return nil }
-        var depth = 1
-        var k = j + t.count
-        while k < e {
-            let c = p[k]
-            if c == BACKSLASH { k += 2; continue }
-            if c == LBRACE { depth += 1 } else if c == RBRACE {
-                depth -= 1
-                if depth == 0 { return k + 1 }
+    /// `\text{…}` with balanced braces starting at `j` (a backslash); returns the index
+    /// after it. Braces are counted with `\x` pairs skipped; the matching brace comes
+    /// from a table of the whole segment, made once (a walk from any `{` meets every
+    /// later position the table's walk meets, since a `{` never starts a `\x` pair).
+    mutating func skipTextCommand(_ j: Int, _ e: Int) -> Int? {
+        guard j + 6 <= e, p[j] == BACKSLASH, p[j + 1] == 0x74, p[j + 2] == 0x65, p[j + 3] == 0x78,
+              p[j + 4] == 0x74, p[j + 5] == LBRACE else { return nil }
+        if memo.braceMatch == nil {
+            var match: [Int: Int] = [:]
+            var open: [Int] = []
+            var k = memo.start
+            while k < e {
+                let c = p[k]
+                if c == BACKSLASH { k += 2; continue }
+                if c == LBRACE { open.append(k) } else if c == RBRACE, let o = open.popLast() { match[o] = k }
+                k += 1
             }
-            k += 1
+            memo.braceMatch = match
         }
-        return nil
+        return memo.braceMatch![j + 5].map { $0 + 1 }
     }
 
-    /// `$$…$$`: the first `$$` after at least one byte.
-    func scanDisplayDollar(_ i: Int, _ e: Int) -> Int? {
+    /// `$$…$$`: the first `$$` after at least one byte (warns when there is none). When
+    /// there is none, there is none after any later opener either.
+    mutating func scanDisplayDollar(_ i: Int, _ e: Int) -> Int? {
         var j = i + 3
+        if j >= memo.displayDollarFailedFrom {
+            warnUnterminated(i, "$$", "$$")
+            return nil
+        }
         while j + 1 < e {
             if p[j] == DOLLAR && p[j + 1] == DOLLAR { return j + 2 }
             j += 1
         }
+        memo.displayDollarFailedFrom = i + 3
+        warnUnterminated(i, "$$", "$$")
         return nil
     }
 
-    /// `\(…\)` / `\[…\]` with `open` delimiter bytes at `i`; returns index after `close`.
-    func scanDelimited(_ i: Int, _ e: Int, open: Int, close: [UInt8], inline: Bool) -> Int? {
-        var j = i + open
-        guard j < e else { return nil }
+    /// `\[…\]` at `i`; returns the index after `\]` (warns when there is none). When a
+    /// search finds no `\]`, no later one does.
+    mutating func scanBracketDisplay(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 2
+        guard j < e else { warnUnterminated(i, "\\[", "\\]"); return nil }
+        if j >= memo.bracketFailedFrom {
+            warnUnterminated(i, "\\[", "\\]")
+            return nil
+        }
         while j + 1 < e {
-            if p[j] == close[0] && p[j + 1] == close[1] {
-                return j > i + open ? j + 2 : nil
-            }
-            if inline {
-                if p[j] == BACKSLASH { j += 2; continue }
-                if isWhite(p[j]) {
-                    while j < e && isWhite(p[j]) { j += 1 }
-                    if j < e && p[j] == DOLLAR { return nil }
-                    continue
-                }
+            if p[j] == BACKSLASH && p[j + 1] == 0x5D {
+                if j > i + 2 { return j + 2 }
+                warnUnterminated(i, "\\[", "\\]")
+                return nil
             }
             j += 1
         }
+        memo.bracketFailedFrom = i + 2
+        warnUnterminated(i, "\\[", "\\]")
+        return nil
+    }
+
+    /// `\(…\)` at `i` (the `$…$` rules: `\x` pairs skipped, no `$` after white space);
+    /// returns the index after `\)`. A search that fails walked `a..<t`; a later one
+    /// starting in there meets the same positions (a `(` never starts a `\x` pair) and
+    /// fails the same way, at once.
+    mutating func scanParenInline(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 2
+        guard j < e else { return nil }
+        if memo.parenFailed.contains(j) { return nil }
+        while j + 1 < e {
+            if p[j] == BACKSLASH && p[j + 1] == 0x29 {
+                return j > i + 2 ? j + 2 : nil
+            }
+            if p[j] == BACKSLASH { j += 2; continue }
+            if isWhite(p[j]) {
+                while j < e && isWhite(p[j]) { j += 1 }
+                if j < e && p[j] == DOLLAR { break }
+                continue
+            }
+            j += 1
+        }
+        memo.parenFailed = (i + 2)...max(i + 2, j)
         return nil
     }
 
@@ -821,10 +915,10 @@ private struct State {
     }
 
     mutating func warnUnterminated(_ i: Int, _ open: String, _ close: String) {
-        let loc = source.location(ofByte: i)
+        let loc = location(i)
         diagnostics.append(.warning(
             source.path, loc, "unterminated math: '\(open)' has no matching '\(close)' before the end of the paragraph",
-            details: Diagnostic.quote(source, loc) + ["it is rendered as text; close it with '\(close)' (a blank line ends math), or write '\\\(open.first!)' for a literal character"]))
+            details: Diagnostic.quote(source, loc, byteOffset: i) + ["it is rendered as text; close it with '\(close)' (a blank line ends math), or write '\\\(open.first!)' for a literal character"]))
     }
 
     /// Records a math span (plus a trailing `{#eq-label}` for display math) and replaces it.
@@ -896,13 +990,13 @@ private struct State {
         var raw = Array(UnsafeBufferPointer(rebasing: p[exprStart..<end]))
         for idx in raw.indices where raw[idx] == LF || raw[idx] == CR { raw[idx] = SPACE }
         let text = String(decoding: raw, as: UTF8.self)
-        let loc = source.location(ofByte: exprStart)
+        let loc = location(exprStart)
         let lineStart = source.lineStarts[loc.line - 1]
         let index = inlines.count
         if text.isEmpty {
-            let l = source.location(ofByte: range.lowerBound)
+            let l = location(range.lowerBound)
             diagnostics.append(.error(source.path, l, "empty inline expression: write an expression after '{swift}'",
-                                      details: Diagnostic.quote(source, l) + ["for example `{swift} 2 * h * d`"]))
+                                      details: Diagnostic.quote(source, l, byteOffset: range.lowerBound) + ["for example `{swift} 2 * h * d`"]))
             return
         }
         let parsed = InlineExpressionParser.parse(text)
@@ -914,10 +1008,10 @@ private struct State {
             expression = expr
             if op == "≈" {
                 if NumericLiteral(literal) == nil {
-                    let l = source.location(ofByte: exprStart + literalOffset)
+                    let l = location(exprStart + literalOffset)
                     diagnostics.append(.error(
                         source.path, l, "the right side of '≈' must be a decimal number, not '\(literal)'",
-                        details: Diagnostic.quote(source, l) + ["write the value as you want it printed, e.g. 4608, 0.10 or 2.41e-3; its last digit sets the tolerance"]))
+                        details: Diagnostic.quote(source, l, byteOffset: exprStart + literalOffset) + ["write the value as you want it printed, e.g. 4608, 0.10 or 2.41e-3; its last digit sets the tolerance"]))
                 }
                 kind = .approx(literal: literal)
             } else {
@@ -928,5 +1022,29 @@ private struct State {
             index: index, kind: kind, range: range, expression: expression, expressionOffset: exprStart,
             location: loc, byteColumn: exprStart - lineStart + 1))
         substitute(range, .inline(index))
+    }
+}
+
+/// Locations of byte offsets for a caller that asks mostly in increasing order: an offset
+/// on the line of the previous one costs only the bytes in between. (`SourceText.location`
+/// counts scalars from the line start, which is quadratic for many spans on one long line.)
+struct LocationCursor {
+    private var offset = 0
+    private var line = 1
+    private var column = 1
+
+    mutating func location(of byte: Int, in source: SourceText) -> SourceLocation {
+        let o = max(0, min(byte, source.bytes.count))
+        let l = source.line(ofByte: o)
+        if l == line && o >= offset {
+            column += SourceText.scalarCount(source.bytes, from: offset, to: o)
+        } else if l == line && offset - o < o - source.lineStarts[l - 1] {
+            column -= SourceText.scalarCount(source.bytes, from: o, to: offset)
+        } else {
+            column = source.location(ofByte: o).column
+        }
+        offset = o
+        line = l
+        return SourceLocation(line: line, column: column)
     }
 }

@@ -69,4 +69,136 @@ struct FuzzRegressionTests {
         let bytes = Array("See <https://example.com/q?$filter=a$b>.\n".utf8)
         #expect(markdownOutput(bytes) == bytes)
     }
+
+    // MARK: 4. Bounded time
+    //
+    // Each input below is a few hundred KB in one paragraph. Before the fix, parsing it
+    // (or listing its unknown references) was quadratic: minutes in a debug build (the
+    // 50 KB versions took 5–20 s); now it is linear, well under a second. Fuzz/RESULTS.md
+    // has the measurements. The tests do not time anything: a quadratic regression
+    // shows as a test that does not finish.
+
+    /// Parses and renders `text`; the Markdown must be the input when nothing is spliced.
+    @discardableResult
+    func parseAndRender(_ text: String) -> Document {
+        let bytes = Array(text.utf8)
+        let doc = DocumentParser.parse(path: "big.md", bytes: bytes)
+        _ = HTMLRenderer(document: doc).renderBody()
+        let md = MarkdownRenderer(document: doc, name: "big").render().markdown
+        if doc.blocks.isEmpty && doc.inlines.isEmpty && doc.references.isEmpty && !doc.math.contains(where: { $0.label != nil }) {
+            #expect(md == bytes)
+        }
+        _ = Numbering(document: doc).unknownReferences(in: doc)
+        return doc
+    }
+
+    /// Unmatched backtick runs of every length 1…700: each searched the rest of the
+    /// paragraph for a closer (now one search records where every run length occurs).
+    @Test func unmatchedBacktickRunsOfManyLengths() {
+        var text = ""
+        for length in 1...700 { text += String(repeating: "`", count: length) + " a " }
+        let doc = parseAndRender(text + "\n")
+        #expect(doc.tree.nodes.allSatisfy { $0.kind != .code })
+    }
+
+    /// The backtick memo must keep the last run of each length: a code span that passes
+    /// an earlier run of two backticks must not hide the later one.
+    @Test func backtickMemoKeepsTheLastRun() {
+        let text = "``` a ` b `` c ` d `` {swift} y `` and `` $x$ `` f\n"
+        let doc = parse(text)
+        #expect(doc.inlines.map(\.expression) == ["y"])
+        #expect(doc.math.isEmpty)
+        #expect(RenderInvariants.check(Array(text.utf8)).isEmpty)
+    }
+
+    /// `\(a ` repeated: each `\(` searched to the end of the paragraph.
+    @Test func unclosedParenMath() {
+        let doc = parseAndRender(String(repeating: "\\(a ", count: 60_000) + "\n")
+        #expect(doc.math.isEmpty)
+    }
+
+    /// `\[a ` repeated: each searched to the end of the paragraph and quoted the whole
+    /// 240 KB line in its warning.
+    @Test func unclosedBracketMath() {
+        let doc = parseAndRender(String(repeating: "\\[a ", count: 60_000) + "\n")
+        #expect(doc.math.isEmpty)
+        #expect(doc.diagnostics.count == 60_000)
+        #expect(doc.diagnostics.last?.location == SourceLocation(line: 1, column: 59_999 * 4 + 1))
+    }
+
+    /// `\begin{equation}` repeated without `\end{equation}`.
+    @Test func unclosedEnvironments() {
+        let doc = parseAndRender(String(repeating: "\\begin{equation}x ", count: 14_000) + "\\end{align}\n")
+        #expect(doc.math.isEmpty)
+        #expect(doc.diagnostics.count == 14_000)
+        #expect(doc.diagnostics.allSatisfy { $0.message == "unterminated math: '\\begin{equation}' has no matching '\\end{equation}' before the end of the paragraph" })
+    }
+
+    /// `$\text{` repeated: the brace search of every `\text{` ran to the end of the
+    /// paragraph. Every other `$` closes the one before (the braces never do).
+    @Test func manyTextCommandsInMath() {
+        let doc = parseAndRender(String(repeating: "$\\text{", count: 35_000) + "\n")
+        #expect(doc.math.count == 17_500)
+        #expect(doc.math.allSatisfy { $0.tex == "\\text{" })
+    }
+
+    /// Nested `\text{` groups that close, then a long tail without `$`: every opener's
+    /// search walked the closing braces and the tail again.
+    @Test func nestedTextCommandsThenTail() {
+        let k = 12_000
+        let text = String(repeating: "$\\text{", count: k) + String(repeating: "}", count: k)
+            + String(repeating: " tail", count: 30_000) + "\n"
+        let doc = parseAndRender(text)
+        #expect(doc.math.isEmpty)
+    }
+
+    /// Many empty inline expressions on one line: every error located its column by
+    /// counting from the line start and quoted the whole line.
+    @Test func manyInlineErrorsOnOneLine() {
+        let doc = parseAndRender(String(repeating: "`{swift}` ", count: 25_000) + "\n")
+        #expect(doc.diagnostics.count == 25_000)
+        #expect(doc.diagnostics.last?.location == SourceLocation(line: 1, column: 1 + 24_999 * 10))
+        #expect(doc.diagnostics.last?.details.first?.hasPrefix("…") == true)
+    }
+
+    /// Many references to an unknown label on one line, and many labels: each unknown
+    /// reference sorted all labels, searched them for a suggestion and listed them all.
+    @Test func manyUnknownReferences() {
+        var text = ""
+        for k in 0..<3_000 { text += "$$x$$ {#eq-l\(k)}\n\n" }
+        text += String(repeating: "@fig-a ", count: 30_000) + "\n"
+        let doc = parseAndRender(text)
+        let unknown = Numbering(document: doc).unknownReferences(in: doc)
+        #expect(unknown.count == 30_000)
+        #expect(unknown.last?.details.last?.hasSuffix("… (3000 in all)") == true)
+    }
+
+    /// Many inline expressions on one line: each located its column from the line start.
+    @Test func manyInlineExpressionsOnOneLine() {
+        let doc = parseAndRender(String(repeating: "`{swift} x` ", count: 25_000) + "\n")
+        #expect(doc.inlines.count == 25_000)
+        #expect(doc.inlines.last?.location == SourceLocation(line: 1, column: 24_999 * 12 + 10))
+    }
+
+    /// One label used 15,000 times on one line: every duplicate-label error located and
+    /// quoted its label from the line start.
+    @Test func manyDuplicateLabelsOnOneLine() {
+        let doc = parseAndRender(String(repeating: "$$x$$ {#eq-a} ", count: 15_000) + "\n")
+        #expect(doc.math.count == 15_000)
+        #expect(doc.diagnostics.count == 14_999)
+        #expect(doc.diagnostics.last?.location == SourceLocation(line: 1, column: 14_999 * 14 + 1))
+    }
+
+    /// A quote of a location far into a long line reads only the quoted part, and says
+    /// the same as the whole-line version.
+    @Test func quoteOfLongLine() {
+        let text = String(repeating: "é", count: 500) + "X" + String(repeating: "b", count: 500) + "\n"
+        let source = SourceText(path: "q.md", string: text)
+        let offset = 1000
+        let loc = source.location(ofByte: offset)
+        #expect(loc == SourceLocation(line: 1, column: 501))
+        #expect(Diagnostic.quote(source, loc, byteOffset: offset) == Diagnostic.quote(source, loc))
+        #expect(Diagnostic.quote(source, SourceLocation(line: 1, column: 1), byteOffset: 0)
+            == Diagnostic.quote(source, SourceLocation(line: 1, column: 1)))
+    }
 }
