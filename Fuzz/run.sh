@@ -14,6 +14,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
+# The Swift runtime's crash backtracer reads process memory in a way ASan reports as a
+# crash of its own; libFuzzer and ASan print the stack instead.
+export SWIFT_BACKTRACE=enable=no
 SCRATCH=.build-fuzz
 BIN=$SCRATCH/debug/WeaveFuzz
 MAX_LEN=${MAX_LEN:-16384}

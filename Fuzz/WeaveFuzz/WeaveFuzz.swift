@@ -103,7 +103,7 @@ enum WeaveFuzzReplay {
         }
         for f in files {
             guard let data = FileManager.default.contents(atPath: f) else {
-                print("\(f): unreadable")
+                FileHandle.standardOutput.write("\(f): unreadable\n".data(using: .utf8)!)
                 continue
             }
             let bytes = Array(data)
@@ -114,9 +114,10 @@ enum WeaveFuzzReplay {
             var md: [UInt8] = []
             let tMD = clock.measure { md = MarkdownRenderer(document: doc!, name: "t").render().markdown }
             let tRefs = clock.measure { _ = Numbering(document: doc!).unknownReferences(in: doc!) }
-            print("\(f): \(bytes.count) bytes, \(doc!.math.count) math, \(doc!.diagnostics.count) diagnostics; "
-                  + "parse \(ms(tParse)), html \(ms(tHTML)) (\(html.count) bytes), markdown \(ms(tMD)) (\(md.count) bytes), "
-                  + "unknown refs \(ms(tRefs))")
+            let line = "\(f): \(bytes.count) bytes, \(doc!.math.count) math, \(doc!.diagnostics.count) diagnostics; "
+                + "parse \(ms(tParse)), html \(ms(tHTML)) (\(html.count) bytes), markdown \(ms(tMD)) (\(md.count) bytes), "
+                + "unknown refs \(ms(tRefs))\n"
+            FileHandle.standardOutput.write(line.data(using: .utf8)!)
         }
     }
 }
