@@ -229,6 +229,8 @@ struct Restorer {
                     j += 1
                     digits += 1
                 }
+                // The scanner puts a space before END in some placeholders.
+                if j < n && s[j] == 0x20 { j += 1 }
                 if digits > 0, matches(end, at: j), value < tokens.count {
                     return (i, j + end.count, value)
                 }

@@ -48,7 +48,8 @@ struct SourceScanner {
         var marker: Marker
     }
 
-    /// Placeholder format: START decimal-index END, where START and END are two
+    /// Placeholder format: START decimal-index END, or START decimal-index SPACE END
+    /// (see `State.hidesAutolinkBreak`), where START and END are two
     /// private-use scalars that occur nowhere in what cmark can output for this source:
     /// neither as UTF-8 in the source nor as a numeric character reference (`&#xE000;`,
     /// `&#57344;`), which cmark decodes in text, link destinations, titles and info
@@ -251,6 +252,10 @@ private struct State {
     /// first use; segments never overlap, so it is never cleared).
     var dollarWalked: [UInt64] = []
     var cursor = LocationCursor()
+    /// `<scheme:` seen in this segment that is not an autolink in the source: the offset
+    /// after its ':' (or -1), and how far its bytes are known to be autolink bytes.
+    var autolinkCandidate = -1
+    var autolinkCheckedTo = -1
 
     init(p: UnsafeBufferPointer<UInt8>, source: SourceText, marker: SourceScanner.Marker) {
         self.p = p
@@ -266,6 +271,27 @@ private struct State {
             inlines: inlines, references: references, diagnostics: diagnostics, marker: marker)
     }
 
+    /// Whether the placeholder for `range` must hold a space: when `range` lies in what
+    /// follows an earlier `<scheme:` and holds a byte an autolink cannot (space, control,
+    /// `<`, `>`), a placeholder without one would turn `<scheme:…$<$…>` into an autolink
+    /// for cmark, with the placeholder in both its destination and its text. (pandoc and
+    /// cmark read the source as text and math.) cmark keeps the space inside the text.
+    mutating func hidesAutolinkBreak(_ range: Range<Int>) -> Bool {
+        guard autolinkCandidate >= 0 else { return false }
+        @inline(__always) func allowed(_ c: UInt8) -> Bool { (c > 0x20 || c == 0) && c != LT && c != GT }
+        var k = max(autolinkCheckedTo, autolinkCandidate)
+        while k < range.lowerBound {
+            if !allowed(p[k]) { autolinkCandidate = -1; return false }
+            k += 1
+        }
+        autolinkCheckedTo = range.upperBound
+        for k in range where !allowed(p[k]) {
+            autolinkCandidate = -1
+            return true
+        }
+        return false
+    }
+
     /// The location of byte `offset`, in amortised constant time for increasing offsets.
     mutating func location(_ offset: Int) -> SourceLocation { cursor.location(of: offset, in: source) }
 
@@ -275,9 +301,11 @@ private struct State {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copyFrom..<range.lowerBound]))
         }
         let protStart = out.count
+        let breakAutolink = hidesAutolinkBreak(range)
         out.append(contentsOf: marker.start)
         // The digits are the token's position in `tokens`.
         out.append(contentsOf: Array(String(tokens.count).utf8))
+        if breakAutolink { out.append(SPACE) }
         out.append(contentsOf: marker.end)
         subs.append(SourceScanner.Substitution(prot: protStart..<out.count, orig: range))
         tokens.append(token)
@@ -584,6 +612,7 @@ private struct State {
     /// next opener of the same kind does not search the rest of the paragraph again.
     mutating func scanInline(_ s: Int, _ e: Int, quoteDepth: Int) {
         memo = SegmentMemo(start: s)
+        autolinkCandidate = -1
         var i = s
         while i < e {
             let c = p[i]
@@ -656,7 +685,12 @@ private struct State {
             case LT:
                 // An autolink is a URL or an e-mail address, never math (cmark would put a
                 // placeholder both into its destination and into its text).
-                i = autolinkEnd(i, e) ?? i + 1
+                if let end = autolinkEnd(i, e) {
+                    i = end
+                } else {
+                    if let after = uriSchemeEnd(i, e) { autolinkCandidate = after; autolinkCheckedTo = after }
+                    i += 1
+                }
             case AT:
                 if let end = scanReference(i, e, segmentStart: s) {
                     let label = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<end]), as: UTF8.self)
@@ -687,27 +721,31 @@ private struct State {
         return nil
     }
 
+    /// The index after `<scheme:` at `i` (the start of a URI autolink: a letter, then 1–31
+    /// letters, digits, `+`, `.` or `-`, then `:`), or nil.
+    func uriSchemeEnd(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 1
+        guard j < e, (p[j] >= 0x41 && p[j] <= 0x5A) || (p[j] >= 0x61 && p[j] <= 0x7A) else { return nil }
+        j += 1
+        while j < e && j - (i + 1) < 32 && (isAlnum(p[j]) || p[j] == 0x2B || p[j] == 0x2E || p[j] == 0x2D) { j += 1 }
+        let length = j - (i + 1)
+        guard length >= 2 && length <= 32 && j < e && p[j] == 0x3A else { return nil }
+        return j + 1
+    }
+
     /// The index after a CommonMark autolink starting at `i` (`<scheme:…>` or
     /// `<local@domain>`, spec 0.30 §6.5), or nil.
     func autolinkEnd(_ i: Int, _ e: Int) -> Int? {
         guard i + 1 < e, p[i] == LT else { return nil }
-        @inline(__always) func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
-        // URI: scheme = letter, then 1–31 of letter/digit/+/./-, then ':', then no
-        // byte 0x01–0x20, '<' or '>' up to '>' (cmark reads NUL as U+FFFD, which is allowed).
-        var j = i + 1
-        if isLetter(p[j]) {
-            j += 1
-            while j < e && j - (i + 1) < 32 && (isAlnum(p[j]) || p[j] == 0x2B || p[j] == 0x2E || p[j] == 0x2D) { j += 1 }
-            let schemeLength = j - (i + 1)
-            if schemeLength >= 2 && schemeLength <= 32 && j < e && p[j] == 0x3A {
-                j += 1
-                while j < e && (p[j] > 0x20 || p[j] == 0) && p[j] != LT && p[j] != GT { j += 1 }
-                if j < e && p[j] == GT { return j + 1 }
-            }
+        // URI: `<scheme:` (uriSchemeEnd), then no byte 0x01–0x20, '<' or '>' up to '>'
+        // (cmark reads NUL as U+FFFD, which is allowed).
+        if var j = uriSchemeEnd(i, e) {
+            while j < e && (p[j] > 0x20 || p[j] == 0) && p[j] != LT && p[j] != GT { j += 1 }
+            if j < e && p[j] == GT { return j + 1 }
         }
         // E-mail: [a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+ @ labels of [a-zA-Z0-9-] (1–63, no
         // leading or trailing '-') separated by '.', then '>'.
-        j = i + 1
+        var j = i + 1
         let localStart = j
         while j < e {
             let c = p[j]

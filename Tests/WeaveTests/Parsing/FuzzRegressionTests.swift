@@ -22,6 +22,10 @@ struct FuzzRegressionTests {
         "<ht:$a>$ and <ht:@fig-x> @fig-x\n",
         //    A NUL in an autolink (cmark reads it as U+FFFD, which autolinks allow).
         "<hp:$\u{0}$>\n",
+        // 4. Protection made an autolink the source does not have: `<tt:$<$>` is text and
+        //    math, but with the math hidden cmark read `<tt:PLACEHOLDER>` as an autolink.
+        "<tt:$<$>\n",
+        "<https://example.com/?q=$a b$> and <tt:$a\nb$> and <tt:`{swift} x`>\n",
     ]
 
     @Test(arguments: inputs)
@@ -70,7 +74,22 @@ struct FuzzRegressionTests {
         #expect(markdownOutput(bytes) == bytes)
     }
 
-    // MARK: 4. Bounded time
+    // MARK: 4. Autolinks made by protection
+
+    @Test func protectionMakesNoAutolink() {
+        #expect(htmlBody("<tt:$<$>\n")
+            == "<p>&lt;tt:<span class=\"math inline\">\\(&lt;\\)</span>&gt;</p>\n")
+        #expect(htmlBody("<https://example.com/?q=$a b$>\n")
+            == "<p>&lt;https://example.com/?q=<span class=\"math inline\">\\(a b\\)</span>&gt;</p>\n")
+        let doc = parse("<tt:`{swift} x`>\n")
+        #expect(doc.inlines.map(\.expression) == ["x"])
+        #expect(htmlBody("<tt:`{swift} x`>\n") == "<p>&lt;tt:<code>{swift} x</code>&gt;</p>\n")
+        // A span an autolink could hold keeps the plain placeholder (no autolink in the
+        // source either, because of the space after it).
+        #expect(htmlBody("<tt:$a$ b>\n") == "<p>&lt;tt:<span class=\"math inline\">\\(a\\)</span> b&gt;</p>\n")
+    }
+
+    // MARK: 5. Bounded time
     //
     // Each input below is a few hundred KB in one paragraph. Before the fix, parsing it
     // (or listing its unknown references) was quadratic: minutes in a debug build (the
