@@ -51,3 +51,15 @@ BROWSER_PAGES ?=
 .PHONY: browser-test
 browser-test: build
 	python3 Tests/Browser/browser_test.py --weave $(WEAVE) $(BROWSER_PAGES)
+
+# The test suite under AddressSanitizer / ThreadSanitizer (issue 9), each in its own
+# scratch directory so that the normal build stays valid. Slow: a full rebuild per sanitizer.
+.PHONY: sanitize-address sanitize-thread
+sanitize-address: setup
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: setup
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
