@@ -54,6 +54,7 @@ enum WeaveFuzzReplay {
             print("""
                 usage: WeaveFuzz FILE_OR_DIR…         check RenderInvariants on every file (exit 1 if any fails)
                        WeaveFuzz --time FILE…         time parse, HTML and Markdown of each file (no checks)
+                       WeaveFuzz --html FILE…         print the HTML body (--markdown: the Markdown)
                 see Fuzz/README.md
                 """)
             exit(args.isEmpty ? 2 : 0)
@@ -61,6 +62,16 @@ enum WeaveFuzzReplay {
         if args.first == "--time" {
             args.removeFirst()
             time(args)
+            return
+        }
+        if args.first == "--html" || args.first == "--markdown" {
+            let html = args.removeFirst() == "--html"
+            for f in args {
+                guard let data = FileManager.default.contents(atPath: f) else { continue }
+                let doc = DocumentParser.parse(path: f, bytes: Array(data))
+                let out = html ? HTMLRenderer(document: doc).renderBody() : MarkdownRenderer(document: doc, name: "t").render().markdown
+                FileHandle.standardOutput.write(Data(out))
+            }
             return
         }
         var files: [String] = []

@@ -301,11 +301,15 @@ private struct State {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copyFrom..<range.lowerBound]))
         }
         let protStart = out.count
-        let breakAutolink = hidesAutolinkBreak(range)
+        // A span with white space gets a placeholder with a space, so that cmark reads
+        // the constructs around it as in the source: `[a]: $x y$` is no link reference
+        // definition, `[a](u/$x y$)` no link, `<a title=$x y$>` no HTML tag.
+        var space = hidesAutolinkBreak(range)
+        if !space { for k in range where isWhite(p[k]) { space = true; break } }
         out.append(contentsOf: marker.start)
         // The digits are the token's position in `tokens`.
         out.append(contentsOf: Array(String(tokens.count).utf8))
-        if breakAutolink { out.append(SPACE) }
+        if space { out.append(SPACE) }
         out.append(contentsOf: marker.end)
         subs.append(SourceScanner.Substitution(prot: protStart..<out.count, orig: range))
         tokens.append(token)

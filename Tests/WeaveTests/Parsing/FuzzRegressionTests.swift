@@ -26,6 +26,11 @@ struct FuzzRegressionTests {
         //    math, but with the math hidden cmark read `<tt:PLACEHOLDER>` as an autolink.
         "<tt:$<$>\n",
         "<https://example.com/?q=$a b$> and <tt:$a\nb$> and <tt:`{swift} x`>\n",
+        // 5. Protection hid the white space of a span, so cmark read constructs the source
+        //    does not have: `[1]: $E = mc^2$` as a link reference definition (the
+        //    paragraph vanished), `[a](u/$x y$)` as a link, `<a title=$x y$>` as HTML.
+        "[1]: $E = mc^2$\n",
+        "[a](https://example.com/$x y$) and <a title=$x y$> and [b](`{swift} n`)\n",
     ]
 
     @Test(arguments: inputs)
@@ -89,7 +94,21 @@ struct FuzzRegressionTests {
         #expect(htmlBody("<tt:$a$ b>\n") == "<p>&lt;tt:<span class=\"math inline\">\\(a\\)</span> b&gt;</p>\n")
     }
 
-    // MARK: 5. Bounded time
+    // MARK: 5. White space in placeholders
+
+    @Test func placeholdersKeepWhiteSpaceForCmark() {
+        #expect(htmlBody("[1]: $E = mc^2$\n") == "<p>[1]: <span class=\"math inline\">\\(E = mc^2\\)</span></p>\n")
+        #expect(htmlBody("[a](https://example.com/$x y$)\n")
+            == "<p>[a](https://example.com/<span class=\"math inline\">\\(x y\\)</span>)</p>\n")
+        #expect(htmlBody("<a title=$x y$> b\n")
+            == "<p>&lt;a title=<span class=\"math inline\">\\(x y\\)</span>&gt; b</p>\n")
+        // Without white space the span stays a literal part of the link, as cmark reads it.
+        #expect(htmlBody("[a](https://example.com/$x$)\n") == "<p><a href=\"https://example.com/$x$\">a</a></p>\n")
+        let doc = parse("[b](`{swift} n`)\n")
+        #expect(doc.inlines.map(\.expression) == ["n"])
+    }
+
+    // MARK: 6. Bounded time
     //
     // Each input below is a few hundred KB in one paragraph. Before the fix, parsing it
     // (or listing its unknown references) was quadratic: minutes in a debug build (the
