@@ -108,7 +108,21 @@ struct FuzzRegressionTests {
         #expect(doc.inlines.map(\.expression) == ["n"])
     }
 
-    // MARK: 6. Bounded time
+    // MARK: 6. Deep nesting
+
+    /// Emphasis nested 50,000 deep in a heading: the heading's plain text (for its
+    /// anchor and the page title) was collected recursively and overflowed the stack.
+    @Test func deeplyNestedEmphasisInHeading() {
+        let n = 100_000
+        let text = "# " + String(repeating: "*", count: n) + "a $x$" + String(repeating: "*", count: n) + "\n"
+        let doc = parse(text)
+        #expect(doc.title == "a")
+        let html = HTMLRenderer(document: doc).renderBodyString()
+        let anchored = html.hasPrefix("<h1 id=\"a-x\">"), hasMath = html.contains("<span class=\"math inline\">\\(x\\)</span>")
+        #expect(anchored && hasMath)
+    }
+
+    // MARK: 7. Bounded time
     //
     // Each input below is a few hundred KB in one paragraph. Before the fix, parsing it
     // (or listing its unknown references) was quadratic: minutes in a debug build (the
