@@ -25,7 +25,8 @@ public struct NodeTree: Sendable {
         public var index: Int32 = 0
         /// List start number (ordered lists).
         public var start: Int32 = 0
-        /// List: tight. Code block: fenced.
+        /// List: tight. Code block: fenced. Link/image: has a title, maybe empty
+        /// (`[a](/u "")`; cmark writes `title=""` for it).
         public var flag: Bool = false
         public var parent: Int32 = -1
         public var firstChild: Int32 = -1

@@ -36,6 +36,13 @@ enum CmarkConverter {
         defer { cmark_iter_free(iter) }
 
         let mapper = PositionMapper(scan: scan, source: source)
+        // cmark returns the same static "" for every link without a title, and its own
+        // copy for an empty one (`[a](/u "")`, which its HTML keeps as `title=""`).
+        let noTitle: UnsafePointer<CChar>? = {
+            guard let probe = cmark_node_new(CMARK_NODE_LINK) else { return nil }
+            defer { cmark_node_free(probe) }
+            return cmark_node_get_title(probe)
+        }()
         var restorer = Restorer(scan: scan, source: source)
         var stack: [Int] = []
         stack.reserveCapacity(64)
@@ -94,7 +101,9 @@ enum CmarkConverter {
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 n = .init(kind: type == CMARK_NODE_LINK ? .link : .image)
                 n.url = restorer.restoreLiteral(cString(cmark_node_get_url(node)), into: &tree, spaces: false, context: .link)
-                n.title = restorer.restoreLiteral(cString(cmark_node_get_title(node)), into: &tree, spaces: false, context: .link)
+                let title = cmark_node_get_title(node)
+                n.title = restorer.restoreLiteral(cString(title), into: &tree, spaces: false, context: .link)
+                n.flag = title != nil && title != noTitle
                 isContainer = true
             default:
                 // Custom nodes do not occur in parsed documents; keep the walk balanced.

@@ -31,6 +31,9 @@ struct FuzzRegressionTests {
         //    paragraph vanished), `[a](u/$x y$)` as a link, `<a title=$x y$>` as HTML.
         "[1]: $E = mc^2$\n",
         "[a](https://example.com/$x y$) and <a title=$x y$> and [b](`{swift} n`)\n",
+        // 6. An empty link title: cmark writes `title=""`, Weave wrote none.
+        "[](/ \"\")\n",
+        "[a](/u \"\") ![b](/v '') [c] [d]\n\n[c]: /w \"\"\n[d]: /x\n",
     ]
 
     @Test(arguments: inputs)
@@ -108,7 +111,15 @@ struct FuzzRegressionTests {
         #expect(doc.inlines.map(\.expression) == ["n"])
     }
 
-    // MARK: 6. Deep nesting
+    // MARK: 6. Empty titles
+
+    @Test func emptyTitlesAreKept() {
+        let text = "[a](/u \"\") ![b](/v '') [c] [d] [e](/y)\n\n[c]: /w \"\"\n[d]: /x\n"
+        #expect(htmlBody(text, compatible: true) == "<p><a href=\"/u\" title=\"\">a</a> <img src=\"/v\" alt=\"b\" title=\"\" /> "
+            + "<a href=\"/w\" title=\"\">c</a> <a href=\"/x\">d</a> <a href=\"/y\">e</a></p>\n")
+    }
+
+    // MARK: 7. Deep nesting
 
     /// Emphasis nested 50,000 deep in a heading: the heading's plain text (for its
     /// anchor and the page title) was collected recursively and overflowed the stack.
@@ -122,7 +133,7 @@ struct FuzzRegressionTests {
         #expect(anchored && hasMath)
     }
 
-    // MARK: 7. Bounded time
+    // MARK: 8. Bounded time
     //
     // Each input below is a few hundred KB in one paragraph. Before the fix, parsing it
     // (or listing its unknown references) was quadratic: minutes in a debug build (the
