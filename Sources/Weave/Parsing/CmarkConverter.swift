@@ -100,9 +100,9 @@ enum CmarkConverter {
             case CMARK_NODE_STRONG: n = .init(kind: .strong); isContainer = true
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 n = .init(kind: type == CMARK_NODE_LINK ? .link : .image)
-                n.url = restorer.restoreLiteral(cString(cmark_node_get_url(node)), into: &tree, spaces: false, context: .link)
+                n.url = restorer.restoreLiteral(cString(cmark_node_get_url(node)), into: &tree, spaces: false, context: .linkDestination)
                 let title = cmark_node_get_title(node)
-                n.title = restorer.restoreLiteral(cString(title), into: &tree, spaces: false, context: .link)
+                n.title = restorer.restoreLiteral(cString(title), into: &tree, spaces: false, context: .linkTitle)
                 n.flag = title != nil && title != noTitle
                 isContainer = true
             default:

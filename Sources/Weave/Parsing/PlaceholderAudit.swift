@@ -7,7 +7,7 @@
 /// except inside link reference definitions, which cmark copies to each use).
 package struct PlaceholderAudit: Sendable {
     package enum Context: Sendable {
-        case node, codeSpan, codeBlock, infoString, html, link
+        case node, codeSpan, codeBlock, infoString, html, linkDestination, linkTitle
     }
 
     /// Restorations of one token by context.
@@ -15,8 +15,10 @@ package struct PlaceholderAudit: Sendable {
         package var node: UInt32 = 0
         /// Literal restorations into code spans, code blocks, info strings or raw HTML.
         package var literal: UInt32 = 0
-        /// Literal restorations into link/image destinations and titles.
-        package var link: UInt32 = 0
+        /// Literal restorations into link/image destinations.
+        package var destination: UInt32 = 0
+        /// Literal restorations into link/image titles.
+        package var title: UInt32 = 0
 
         package init() {}
 
@@ -24,12 +26,11 @@ package struct PlaceholderAudit: Sendable {
         mutating func record(_ context: Context) {
             switch context {
             case .node: node &+= 1
-            case .link: link &+= 1
+            case .linkDestination: destination &+= 1
+            case .linkTitle: title &+= 1
             case .codeSpan, .codeBlock, .infoString, .html: literal &+= 1
             }
         }
-
-        package var total: UInt32 { node &+ literal &+ link }
     }
 
     package enum TokenKind: Sendable, Equatable {
