@@ -21,8 +21,9 @@
 ///    The tree's math/inline/reference nodes agree with the node counts.
 /// 3. `math-in-html`: every math node outside image alt text appears in the HTML in
 ///    pandoc's form (DESIGN.md §2: `<span class="math inline">\(TeX\)</span>`,
-///    `<span class="math display">\[TeX\]</span>`, environments verbatim, with the `id`
-///    and `\tag{n}` of a labelled equation), TeX escaped for `&<>` only, in document
+///    `<span class="math display">\[TeX\]</span>`, environments verbatim; the `numbered`
+///    class and `\tag{n}` of a numbered display, the `id` of a `{#eq-…}` label; the `math`
+///    environment inline), TeX escaped for `&<>` only, in document
 ///    order; and the HTML contains no other `<span class="math ` than those and the ones
 ///    written in the article's own raw HTML. (Math in alt text is plain text there.)
 /// 4. `tex-verbatim`: the TeX of a math span on one line is exactly the source bytes
@@ -122,7 +123,7 @@ package enum RenderInvariants {
                     continue
                 }
                 expectedSpans += 1
-                let form = pandocForm(doc.math[index], numbering: numbering)
+                let form = pandocForm(doc.math[index], index: index, numbering: numbering)
                 if let at = find(form, in: html, from: searchFrom) {
                     searchFrom = at + form.count
                 } else {
@@ -165,22 +166,27 @@ package enum RenderInvariants {
         return out
     }
 
-    /// The HTML of a math span as `HTMLRenderer` must write it (DESIGN.md §2).
-    static func pandocForm(_ m: MathSpan, numbering: Numbering) -> [UInt8] {
+    /// The HTML of math span `index` as `HTMLRenderer` must write it (DESIGN.md §2, plus
+    /// the `numbered` class and `\tag{n}` of a numbered display and the `id` of a
+    /// `{#eq-…}` label; the `math` environment is inline).
+    static func pandocForm(_ m: MathSpan, index: Int, numbering: Numbering) -> [UInt8] {
         var w = ByteWriter()
         switch m.kind {
         case .dollarInline, .parenInline:
             w.put("<span class=\"math inline\">\\("); w.escapeMath(m.tex); w.put("\\)</span>")
-        case .dollarDisplay, .bracketDisplay, .environment:
-            w.put("<span class=\"math display\"")
+        case .dollarDisplay, .bracketDisplay:
+            let tag = numbering.taggedDisplay[index]
+            w.put(tag == nil ? "<span class=\"math display\"" : "<span class=\"math display numbered\"")
+            if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
+            w.put(">\\[")
+            w.escapeMath(m.tex)
+            if let n = tag { w.put("\\tag{\(n)}") }
+            w.put("\\]</span>")
+        case .environment:
+            w.put(m.isDisplay ? "<span class=\"math display\"" : "<span class=\"math inline\"")
             if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
             w.put(">")
-            if m.kind != .environment { w.put("\\[") }
             w.escapeMath(m.tex)
-            if m.kind != .environment {
-                if let l = m.label, let n = numbering.number(for: l) { w.put("\\tag{\(n)}") }
-                w.put("\\]")
-            }
             w.put("</span>")
         }
         return w.bytes
