@@ -71,6 +71,9 @@ let package = Package(
             dependencies: ["Weave", "Compute", "WeaveRuntime"],
             path: "Benchmarks/WeaveBench"
         ),
+        // Fuzz/README.md: a replay tool normally; the libFuzzer target when built by
+        // Fuzz/run.sh (-D WEAVE_FUZZ -sanitize=fuzzer,address).
+        .executableTarget(name: "WeaveFuzz", dependencies: ["Weave"], path: "Fuzz/WeaveFuzz"),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"], exclude: ["ODE/reference", "Core/reference", "Attention/reference", "Series/reference", "GAN/reference"]),
         .testTarget(name: "WeaveRuntimeTests", dependencies: ["WeaveRuntime"], exclude: ["Format/reference"], resources: [.copy("Plot/Golden")]),
         .testTarget(name: "WeaveTests", dependencies: ["Weave", "CCmark"], exclude: ["Fixtures"]),

@@ -59,4 +59,32 @@ extension Diagnostic {
         let caretPad = location.column - 1 - start + (start > 0 ? 1 : 0)
         return [quoted, String(repeating: " ", count: max(0, caretPad)) + "^"]
     }
+
+    /// `quote(_:_:)` for a location whose byte offset is known: reads only the quoted
+    /// characters, not the whole line (so that many diagnostics on one long line do not
+    /// take quadratic time). Same output for valid UTF-8.
+    static func quote(_ source: SourceText, _ location: SourceLocation, byteOffset: Int) -> [String] {
+        let b = source.bytes
+        let o = max(0, min(byteOffset, b.count))
+        let lineStart = source.lineStarts[source.line(ofByte: o) - 1]
+        // Back up to 60 scalars (a scalar starts at every byte that is not 10xxxxxx).
+        var start = o, back = 0
+        while start > lineStart && back < 60 {
+            start -= 1
+            if b[start] & 0xC0 != 0x80 { back += 1 }
+        }
+        // Then up to 120 scalars, not past the line break.
+        var end = start, count = 0
+        while end < b.count && b[end] != 0x0A && b[end] != 0x0D {
+            if b[end] & 0xC0 != 0x80 {
+                if count == 120 { break }
+                count += 1
+            }
+            end += 1
+        }
+        var quoted = String(decoding: b[start..<end], as: UTF8.self)
+        if start > lineStart { quoted = "…" + quoted }
+        if end < b.count && b[end] != 0x0A && b[end] != 0x0D { quoted += "…" }
+        return [quoted, String(repeating: " ", count: back + (start > lineStart ? 1 : 0)) + "^"]
+    }
 }

@@ -25,7 +25,8 @@ public struct NodeTree: Sendable {
         public var index: Int32 = 0
         /// List start number (ordered lists).
         public var start: Int32 = 0
-        /// List: tight. Code block: fenced.
+        /// List: tight. Code block: fenced. Link/image: has a title, maybe empty
+        /// (`[a](/u "")`; cmark writes `title=""` for it).
         public var flag: Bool = false
         public var parent: Int32 = -1
         public var firstChild: Int32 = -1
@@ -114,9 +115,11 @@ public struct NodeTree: Sendable {
     public func literal(_ i: Int) -> String { string(nodes[i].literal) }
 
     /// Plain text of a subtree (text, code and math source), for titles and anchors.
+    /// Walks the subtree without recursion: emphasis can nest a hundred thousand deep.
     public func plainText(_ i: Int, math: [MathSpan] = []) -> String {
         var out = ""
-        func walk(_ n: Int) {
+        var n = i
+        while true {
             let node = nodes[n]
             switch node.kind {
             case .text, .code: out += string(node.literal)
@@ -124,13 +127,16 @@ public struct NodeTree: Sendable {
             case .math: out += Int(node.index) < math.count ? math[Int(node.index)].tex : ""
             default: break
             }
-            var c = node.firstChild
-            while c >= 0 {
-                walk(Int(c))
-                c = nodes[Int(c)].nextSibling
+            // The next node in document order within the subtree of `i`.
+            if node.firstChild >= 0 {
+                n = Int(node.firstChild)
+                continue
             }
+            var m = n
+            while m != i && nodes[m].nextSibling < 0 { m = Int(nodes[m].parent) }
+            if m == i { break }
+            n = Int(nodes[m].nextSibling)
         }
-        walk(i)
         return out
     }
 

@@ -10,6 +10,11 @@ import Darwin
 /// placeholders of the source scanner, and frees all C memory in a `defer`.
 enum CmarkConverter {
     static func convert(_ scan: SourceScanner.Result, source: SourceText) -> NodeTree {
+        convertAudited(scan, source: source).tree
+    }
+
+    /// `convert`, plus where each placeholder was put back (`PlaceholderAudit`).
+    static func convertAudited(_ scan: SourceScanner.Result, source: SourceText) -> (tree: NodeTree, audit: PlaceholderAudit) {
         var tree = NodeTree()
         tree.nodes.reserveCapacity(scan.protected.count / 12 + 16)
         tree.arena.reserveCapacity(scan.protected.count + scan.protected.count / 8)
@@ -21,16 +26,23 @@ enum CmarkConverter {
         }
         guard let doc = root else {
             tree.append(NodeTree.Node(kind: .document), to: -1)
-            return tree
+            return (tree, PlaceholderAudit(scan: scan, counts: []))
         }
         defer { cmark_node_free(doc) }
         guard let iter = cmark_iter_new(doc) else {
             tree.append(NodeTree.Node(kind: .document), to: -1)
-            return tree
+            return (tree, PlaceholderAudit(scan: scan, counts: []))
         }
         defer { cmark_iter_free(iter) }
 
         let mapper = PositionMapper(scan: scan, source: source)
+        // cmark returns the same static "" for every link without a title, and its own
+        // copy for an empty one (`[a](/u "")`, which its HTML keeps as `title=""`).
+        let noTitle: UnsafePointer<CChar>? = {
+            guard let probe = cmark_node_new(CMARK_NODE_LINK) else { return nil }
+            defer { cmark_node_free(probe) }
+            return cmark_node_get_title(probe)
+        }()
         var restorer = Restorer(scan: scan, source: source)
         var stack: [Int] = []
         stack.reserveCapacity(64)
@@ -66,13 +78,13 @@ enum CmarkConverter {
             case CMARK_NODE_CODE_BLOCK:
                 n = .init(kind: .codeBlock)
                 let info = cString(cmark_node_get_fence_info(node))
-                n.url = restorer.restoreLiteral(info, into: &tree, spaces: false)
-                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false)
+                n.url = restorer.restoreLiteral(info, into: &tree, spaces: false, context: .infoString)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false, context: .codeBlock)
                 // Fenced blocks have a fence line; indented ones start with content.
                 n.flag = isFenced(node, mapper: mapper, source: source)
             case CMARK_NODE_HTML_BLOCK:
                 n = .init(kind: .htmlBlock)
-                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false, context: .html)
             case CMARK_NODE_TEXT:
                 restorer.appendText(cString(cmark_node_get_literal(node)), parent: parent, into: &tree)
                 continue
@@ -80,16 +92,18 @@ enum CmarkConverter {
             case CMARK_NODE_LINEBREAK: n = .init(kind: .lineBreak)
             case CMARK_NODE_CODE:
                 n = .init(kind: .code)
-                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: true)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: true, context: .codeSpan)
             case CMARK_NODE_HTML_INLINE:
                 n = .init(kind: .htmlInline)
-                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false)
+                n.literal = restorer.restoreLiteral(cString(cmark_node_get_literal(node)), into: &tree, spaces: false, context: .html)
             case CMARK_NODE_EMPH: n = .init(kind: .emph); isContainer = true
             case CMARK_NODE_STRONG: n = .init(kind: .strong); isContainer = true
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 n = .init(kind: type == CMARK_NODE_LINK ? .link : .image)
-                n.url = restorer.restoreLiteral(cString(cmark_node_get_url(node)), into: &tree, spaces: false)
-                n.title = restorer.restoreLiteral(cString(cmark_node_get_title(node)), into: &tree, spaces: false)
+                n.url = restorer.restoreLiteral(cString(cmark_node_get_url(node)), into: &tree, spaces: false, context: .linkDestination)
+                let title = cmark_node_get_title(node)
+                n.title = restorer.restoreLiteral(cString(title), into: &tree, spaces: false, context: .linkTitle)
+                n.flag = title != nil && title != noTitle
                 isContainer = true
             default:
                 // Custom nodes do not occur in parsed documents; keep the walk balanced.
@@ -106,7 +120,7 @@ enum CmarkConverter {
             let id = tree.append(n, to: parent)
             if isContainer { stack.append(id) }
         }
-        return tree
+        return (tree, PlaceholderAudit(scan: scan, counts: restorer.counts))
     }
 
     /// A cmark string as a buffer (cmark strings are NUL-terminated; NULs in the input
@@ -191,27 +205,32 @@ struct Restorer {
     let tokens: [SourceScanner.Token]
     let tokenRanges: [Range<Int>]
     let source: [UInt8]
-    /// How many times each token was restored (the converter's invariant: at most once).
-    var seen: [UInt8]
+    /// How many times, and where, each token was restored (see `PlaceholderAudit`).
+    var counts: [PlaceholderAudit.Counts]
 
     init(scan: SourceScanner.Result, source: SourceText) {
         marker = scan.marker
         tokens = scan.tokens
         tokenRanges = scan.tokenRanges
         self.source = source.bytes
-        seen = [UInt8](repeating: 0, count: scan.tokens.count)
+        counts = [PlaceholderAudit.Counts](repeating: PlaceholderAudit.Counts(), count: scan.tokens.count)
     }
 
     /// Finds the next placeholder in `s` at or after `from`: (start, end, token index).
     @inline(__always)
     func nextPlaceholder(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, Int)? {
-        let m0 = marker.start[0], m1 = marker.start[1], m2 = marker.start[2]
-        let e2 = marker.end[2]
+        let start = marker.start, end = marker.end
+        let m0 = start[0]
         var i = from
         let n = s.count
-        while i + 2 < n {
-            if s[i] == m0 && s[i + 1] == m1 && s[i + 2] == m2 {
-                var j = i + 3
+        @inline(__always) func matches(_ m: [UInt8], at k: Int) -> Bool {
+            guard k + m.count <= n else { return false }
+            for t in 0..<m.count where s[k + t] != m[t] { return false }
+            return true
+        }
+        while i + start.count < n {
+            if s[i] == m0 && matches(start, at: i) {
+                var j = i + start.count
                 var value = 0
                 var digits = 0
                 while j < n && s[j] >= 0x30 && s[j] <= 0x39 && digits < 9 {
@@ -219,8 +238,10 @@ struct Restorer {
                     j += 1
                     digits += 1
                 }
-                if digits > 0, j + 2 < n, s[j] == m0, s[j + 1] == m1, s[j + 2] == e2, value < tokens.count {
-                    return (i, j + 3, value)
+                // The scanner puts a space before END in some placeholders.
+                if j < n && s[j] == 0x20 { j += 1 }
+                if digits > 0, matches(end, at: j), value < tokens.count {
+                    return (i, j + end.count, value)
                 }
             }
             i += 1
@@ -230,7 +251,8 @@ struct Restorer {
 
     /// A literal with placeholders replaced by their original bytes (`spaces`: line
     /// breaks in restored bytes become spaces, as in code spans).
-    mutating func restoreLiteral(_ s: UnsafeBufferPointer<UInt8>, into tree: inout NodeTree, spaces: Bool) -> NodeTree.ArenaRange {
+    mutating func restoreLiteral(_ s: UnsafeBufferPointer<UInt8>, into tree: inout NodeTree, spaces: Bool,
+                                 context: PlaceholderAudit.Context) -> NodeTree.ArenaRange {
         guard s.count > 0 else { return .empty }
         guard var ph = nextPlaceholder(s, from: 0) else { return tree.store(s) }
         let start = tree.arena.count
@@ -238,7 +260,7 @@ struct Restorer {
         while true {
             tree.arena.append(contentsOf: UnsafeBufferPointer(rebasing: s[from..<ph.0]))
             let r = tokenRanges[ph.2]
-            seen[ph.2] &+= 1
+            counts[ph.2].record(context)
             if spaces {
                 for b in source[r] { tree.arena.append(b == 0x0A || b == 0x0D ? 0x20 : b) }
             } else {
@@ -262,7 +284,7 @@ struct Restorer {
                 t.literal = tree.store(UnsafeBufferPointer(rebasing: s[from..<ph.0]))
                 tree.append(t, to: parent)
             }
-            seen[ph.2] &+= 1
+            counts[ph.2].record(.node)
             var node: NodeTree.Node
             switch tokens[ph.2] {
             case .math(let i): node = .init(kind: .math); node.index = Int32(i)
@@ -277,5 +299,24 @@ struct Restorer {
             t.literal = tree.store(UnsafeBufferPointer(rebasing: s[from..<s.count]))
             tree.append(t, to: parent)
         }
+    }
+}
+
+extension CmarkConverter {
+    /// cmark's own HTML for `bytes` (`CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8`, the
+    /// options Weave parses with): the oracle of `RenderInvariants` for documents
+    /// without Weave syntax.
+    static func referenceHTML(_ bytes: [UInt8]) -> [UInt8] {
+        var input = bytes
+        input.append(0)  // a valid pointer even for empty input; cmark reads `bytes.count` bytes
+        let html: UnsafeMutablePointer<CChar>? = input.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { c in
+                cmark_markdown_to_html(c, bytes.count, CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8)
+            }
+        }
+        guard let html else { return [] }
+        defer { free(html) }
+        let n = strlen(html)
+        return html.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
     }
 }

@@ -6,13 +6,20 @@
 /// placeholders restored → executable blocks and their `//|` options.
 public enum DocumentParser {
     public static func parse(path: String, bytes: [UInt8]) -> Document {
+        parseAudited(path: path, bytes: bytes).document
+    }
+
+    /// `parse`, plus where each protected span was put back (for `RenderInvariants`).
+    package static func parseAudited(path: String, bytes: [UInt8]) -> (document: Document, audit: PlaceholderAudit) {
         let source = SourceText(path: path, bytes: bytes)
         var diagnostics = validateEncoding(source)
         let (frontMatter, bodyStart, fmDiags) = FrontMatterParser.parse(source)
         diagnostics += fmDiags
         let scan = SourceScanner(source: source, bodyStart: bodyStart).scan()
         diagnostics += scan.diagnostics
-        var tree = CmarkConverter.convert(scan, source: source)
+        let converted = CmarkConverter.convertAudited(scan, source: source)
+        var tree = converted.tree
+        let audit = converted.audit
         var blocks: [ExecutableBlock] = []
         for i in tree.nodes.indices where tree.nodes[i].kind == .codeBlock && tree.nodes[i].flag {
             let info = tree.string(tree.nodes[i].url)
@@ -25,9 +32,10 @@ public enum DocumentParser {
             blocks.append(block)
         }
         diagnostics += checkLabels(blocks: blocks, math: scan.math, source: source)
-        return Document(
+        let document = Document(
             source: source, frontMatter: frontMatter, tree: tree, math: scan.math, blocks: blocks,
             inlines: scan.inlines, references: scan.references, diagnostics: diagnostics)
+        return (document, audit)
     }
 
     public static func parse(path: String, text: String) -> Document {
@@ -150,14 +158,17 @@ public enum DocumentParser {
     static func checkLabels(blocks: [ExecutableBlock], math: [MathSpan], source: SourceText) -> [Diagnostic] {
         var seen: [String: SourceLocation] = [:]
         var diags: [Diagnostic] = []
-        var labels: [(String, SourceLocation)] = []
-        for b in blocks { if let l = b.options.label { labels.append((l, b.location)) } }
-        for m in math { if let l = m.label { labels.append((l, source.location(ofByte: m.range.lowerBound))) } }
-        labels.sort { $0.1 < $1.1 }
-        for (label, loc) in labels {
+        var labels: [(String, SourceLocation, Int)] = []
+        for b in blocks { if let l = b.options.label { labels.append((l, b.location, b.range.lowerBound)) } }
+        var cursor = LocationCursor()
+        for m in math {
+            if let l = m.label { labels.append((l, cursor.location(of: m.range.lowerBound, in: source), m.range.lowerBound)) }
+        }
+        labels.sort { $0.2 < $1.2 }
+        for (label, loc, offset) in labels {
             if let first = seen[label] {
                 diags.append(.error(source.path, loc, "duplicate label '\(label)' (first used at line \(first.line))",
-                                    details: Diagnostic.quote(source, loc) + ["labels must be unique within an article; rename one of them"]))
+                                    details: Diagnostic.quote(source, loc, byteOffset: offset) + ["labels must be unique within an article; rename one of them"]))
             } else {
                 seen[label] = loc
             }
@@ -227,8 +238,12 @@ extension String {
 public enum Suggest {
     public static func closest(_ word: String, among candidates: [String], maxDistance: Int = 2) -> String? {
         var best: (String, Int)? = nil
+        let w = Array(word.lowercased())
         for c in candidates {
-            let d = distance(Array(word.lowercased()), Array(c.lowercased()))
+            let lc = Array(c.lowercased())
+            // The distance is at least the difference in length.
+            if abs(lc.count - w.count) > maxDistance { continue }
+            let d = distance(w, lc)
             if d <= maxDistance, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0

@@ -48,8 +48,12 @@ struct SourceScanner {
         var marker: Marker
     }
 
-    /// Placeholder format: START kind-letter decimal-index END, where START and END
-    /// are two private-use scalars chosen so that they do not occur in the source.
+    /// Placeholder format: START decimal-index END, or START decimal-index SPACE END
+    /// (see `State.hidesAutolinkBreak`), where START and END are two
+    /// private-use scalars that occur nowhere in what cmark can output for this source:
+    /// neither as UTF-8 in the source nor as a numeric character reference (`&#xE000;`,
+    /// `&#57344;`), which cmark decodes in text, link destinations, titles and info
+    /// strings (a reference to the marker would otherwise forge a placeholder there).
     struct Marker: Sendable {
         var start: [UInt8]
         var end: [UInt8]
@@ -77,23 +81,80 @@ struct SourceScanner {
         self.bodyStart = bodyStart
     }
 
+    /// Private-use scalars, in the order they are tried as markers: U+E000…U+F8FF, then
+    /// planes 15 and 16 (U+F0000…U+FFFFD, U+100000…U+10FFFD). Only a source holding every
+    /// one of these 137,468 scalars (over 540 KB of them) leaves no choice; then the last
+    /// two are used and such text may be taken for a placeholder.
+    static func markerCandidate(_ k: Int) -> UInt32 {
+        k < 6400 ? 0xE000 + UInt32(k) : (k < 6400 + 65534 ? 0xF0000 + UInt32(k - 6400) : 0x100000 + UInt32(k - 6400 - 65534))
+    }
+
+    static func markerIndex(_ v: UInt32) -> Int? {
+        if v >= 0xE000 && v <= 0xF8FF { return Int(v - 0xE000) }
+        if v >= 0xF0000 && v <= 0xFFFFD { return 6400 + Int(v - 0xF0000) }
+        if v >= 0x100000 && v <= 0x10FFFD { return 6400 + 65534 + Int(v - 0x100000) }
+        return nil
+    }
+
+    static let markerCandidateCount = 6400 + 2 * 65534
+
     static func chooseMarker(_ bytes: [UInt8]) -> Marker {
-        // Private-use scalars U+E000+2k, U+E000+2k+1 (UTF-8: EE 80 80+…).
-        var used = [Bool](repeating: false, count: 64)
+        var used = [UInt64](repeating: 0, count: (markerCandidateCount + 63) / 64)
+        func mark(_ v: UInt32) {
+            if let k = markerIndex(v) { used[k >> 6] |= 1 << UInt64(k & 63) }
+        }
         bytes.withUnsafeBufferPointer { p in
             let n = p.count
             var i = 0
-            while i + 2 < n {
-                if p[i] == 0xEE && p[i + 1] == 0x80 && p[i + 2] >= 0x80 && p[i + 2] < 0xC0 {
-                    used[Int(p[i + 2] - 0x80)] = true
+            while i < n {
+                let c = p[i]
+                if (c == 0xEE || c == 0xEF) && i + 2 < n {
+                    // U+E000…U+FFFF: 1110xxxx 10xxxxxx 10xxxxxx
+                    mark((UInt32(c & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F))
+                } else if (c == 0xF3 || c == 0xF4) && i + 3 < n {
+                    mark((UInt32(c & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6) | UInt32(p[i + 3] & 0x3F))
+                } else if c == 0x26 && i + 3 < n && p[i + 1] == 0x23 {
+                    // A numeric character reference as cmark 0.30 decodes it: `&#` and 1–8
+                    // decimal digits, or `&#x` and 1–8 hex digits, then `;`.
+                    var j = i + 2
+                    var v: UInt32 = 0
+                    var digits = 0
+                    if p[j] == 0x78 || p[j] == 0x58 {
+                        j += 1
+                        while j < n, let d = hexValue(p[j]) { v = min(v * 16 + d, 0x110000); j += 1; digits += 1 }
+                    } else {
+                        while j < n && p[j] >= 0x30 && p[j] <= 0x39 { v = min(v * 10 + UInt32(p[j] - 0x30), 0x110000); j += 1; digits += 1 }
+                    }
+                    if digits > 0 && digits <= 8 && j < n && p[j] == 0x3B { mark(v) }
                 }
                 i += 1
             }
         }
+        func isUsed(_ k: Int) -> Bool { used[k >> 6] & (1 << UInt64(k & 63)) != 0 }
+        var chosen: [Int] = []
         var k = 0
-        while k < 32 && (used[2 * k] || used[2 * k + 1]) { k += 1 }
-        if k == 32 { k = 0 }
-        return Marker(start: [0xEE, 0x80, UInt8(0x80 + 2 * k)], end: [0xEE, 0x80, UInt8(0x81 + 2 * k)])
+        while chosen.count < 2 && k < markerCandidateCount {
+            if !isUsed(k) { chosen.append(k) }
+            k += 1
+        }
+        if chosen.count < 2 { chosen = [markerCandidateCount - 2, markerCandidateCount - 1] }
+        return Marker(start: utf8(markerCandidate(chosen[0])), end: utf8(markerCandidate(chosen[1])))
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt32? {
+        switch c {
+        case 0x30...0x39: return UInt32(c - 0x30)
+        case 0x41...0x46: return UInt32(c - 0x41 + 10)
+        case 0x61...0x66: return UInt32(c - 0x61 + 10)
+        default: return nil
+        }
+    }
+
+    private static func utf8(_ v: UInt32) -> [UInt8] {
+        if v < 0x10000 {
+            return [UInt8(0xE0 | (v >> 12)), UInt8(0x80 | ((v >> 6) & 0x3F)), UInt8(0x80 | (v & 0x3F))]
+        }
+        return [UInt8(0xF0 | (v >> 18)), UInt8(0x80 | ((v >> 12) & 0x3F)), UInt8(0x80 | ((v >> 6) & 0x3F)), UInt8(0x80 | (v & 0x3F))]
     }
 
     func scan() -> Result {
@@ -150,6 +211,26 @@ private enum HTMLEnd {
     case blankLine
 }
 
+/// What the inline searches of one paragraph segment learnt (reset per segment).
+private struct SegmentMemo {
+    var start = 0
+    /// `findBacktickRun`: whether a search reached the segment end, and where the last
+    /// run of each length starts.
+    var backticksScannedToEnd = false
+    var lastBacktickRun: [Int: Int] = [:]
+    /// No `$$` / `\]` at or after these offsets.
+    var displayDollarFailedFrom = Int.max
+    var bracketFailedFrom = Int.max
+    /// A `\(` search starting in here fails.
+    var parenFailed: ClosedRange<Int> = Int.max...Int.max
+    /// No `\end{NAME}` at or after these offsets.
+    var environmentFailedFrom: [String: Int] = [:]
+    /// `{` offset → matching `}` offset, for `\text{…}` (made on first use).
+    var braceMatch: [Int: Int]? = nil
+
+    init(start: Int = 0) { self.start = start }
+}
+
 private struct State {
     let p: UnsafeBufferPointer<UInt8>
     let source: SourceText
@@ -165,6 +246,16 @@ private struct State {
     var inlines: [InlineExpression] = []
     var references: [CrossReference] = []
     var diagnostics: [Diagnostic] = []
+    /// What the searches of the current paragraph segment learnt (see `SegmentMemo`).
+    var memo = SegmentMemo()
+    /// Loop positions of `$…$` searches already walked (one bit per source byte, made on
+    /// first use; segments never overlap, so it is never cleared).
+    var dollarWalked: [UInt64] = []
+    var cursor = LocationCursor()
+    /// `<scheme:` seen in this segment that is not an autolink in the source: the offset
+    /// after its ':' (or -1), and how far its bytes are known to be autolink bytes.
+    var autolinkCandidate = -1
+    var autolinkCheckedTo = -1
 
     init(p: UnsafeBufferPointer<UInt8>, source: SourceText, marker: SourceScanner.Marker) {
         self.p = p
@@ -180,15 +271,45 @@ private struct State {
             inlines: inlines, references: references, diagnostics: diagnostics, marker: marker)
     }
 
+    /// Whether the placeholder for `range` must hold a space: when `range` lies in what
+    /// follows an earlier `<scheme:` and holds a byte an autolink cannot (space, control,
+    /// `<`, `>`), a placeholder without one would turn `<scheme:…$<$…>` into an autolink
+    /// for cmark, with the placeholder in both its destination and its text. (pandoc and
+    /// cmark read the source as text and math.) cmark keeps the space inside the text.
+    mutating func hidesAutolinkBreak(_ range: Range<Int>) -> Bool {
+        guard autolinkCandidate >= 0 else { return false }
+        @inline(__always) func allowed(_ c: UInt8) -> Bool { (c > 0x20 || c == 0) && c != LT && c != GT }
+        var k = max(autolinkCheckedTo, autolinkCandidate)
+        while k < range.lowerBound {
+            if !allowed(p[k]) { autolinkCandidate = -1; return false }
+            k += 1
+        }
+        autolinkCheckedTo = range.upperBound
+        for k in range where !allowed(p[k]) {
+            autolinkCandidate = -1
+            return true
+        }
+        return false
+    }
+
+    /// The location of byte `offset`, in amortised constant time for increasing offsets.
+    mutating func location(_ offset: Int) -> SourceLocation { cursor.location(of: offset, in: source) }
+
     /// Replaces `range` of the source by a placeholder for `token`.
     mutating func substitute(_ range: Range<Int>, _ token: SourceScanner.Token) {
         if range.lowerBound > copyFrom {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copyFrom..<range.lowerBound]))
         }
         let protStart = out.count
+        // A span with white space gets a placeholder with a space, so that cmark reads
+        // the constructs around it as in the source: `[a]: $x y$` is no link reference
+        // definition, `[a](u/$x y$)` no link, `<a title=$x y$>` no HTML tag.
+        var space = hidesAutolinkBreak(range)
+        if !space { for k in range where isWhite(p[k]) { space = true; break } }
         out.append(contentsOf: marker.start)
         // The digits are the token's position in `tokens`.
         out.append(contentsOf: Array(String(tokens.count).utf8))
+        if space { out.append(SPACE) }
         out.append(contentsOf: marker.end)
         subs.append(SourceScanner.Substitution(prot: protStart..<out.count, orig: range))
         tokens.append(token)
@@ -490,7 +611,12 @@ private struct State {
 
     // MARK: Inline scanning of a run of paragraph lines
 
+    /// Every search below is linear in the segment over the whole scan, whatever the
+    /// input (Fuzz/README.md, "Bounded time"): a failed search is remembered, so that the
+    /// next opener of the same kind does not search the rest of the paragraph again.
     mutating func scanInline(_ s: Int, _ e: Int, quoteDepth: Int) {
+        memo = SegmentMemo(start: s)
+        autolinkCandidate = -1
         var i = s
         while i < e {
             let c = p[i]
@@ -499,7 +625,7 @@ private struct State {
                 guard i + 1 < e else { i += 1; continue }
                 let d = p[i + 1]
                 if d == 0x28 {  // \(
-                    if let end = scanDelimited(i, e, open: 2, close: [BACKSLASH, 0x29], inline: true) {
+                    if let end = scanParenInline(i, e) {
                         addMath(.parenInline, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                         continue
@@ -508,23 +634,29 @@ private struct State {
                     continue
                 }
                 if d == 0x5B {  // \[
-                    if let end = scanDelimited(i, e, open: 2, close: [BACKSLASH, 0x5D], inline: false) {
+                    if let end = scanBracketDisplay(i, e) {
                         addMath(.bracketDisplay, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                         continue
                     }
-                    warnUnterminated(i, "\\[", "\\]")
                     i += 2
                     continue
                 }
                 if d == 0x62, let (name, openEnd) = environmentName(i, e) {  // \begin{
                     let closer = Array("\\end{\(name)}".utf8)
+                    // No closer after an earlier opener of this environment: none after this one.
+                    if let failed = memo.environmentFailedFrom[name], failed <= openEnd {
+                        warnUnterminated(i, "\\begin{\(name)}", "\\end{\(name)}")
+                        i = openEnd
+                        continue
+                    }
                     if let at = find(closer, from: openEnd, to: e) {
                         addMath(.environment, i..<(at + closer.count), contentStart: i, contentEnd: at + closer.count,
                                 quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                         continue
                     }
+                    memo.environmentFailedFrom[name] = openEnd
                     warnUnterminated(i, "\\begin{\(name)}", "\\end{\(name)}")
                     i = openEnd
                     continue
@@ -546,7 +678,6 @@ private struct State {
                         addMath(.dollarDisplay, i..<end, contentStart: i + 2, contentEnd: end - 2, quoteDepth: quoteDepth, e: e)
                         i = copyFrom
                     } else {
-                        warnUnterminated(i, "$$", "$$")
                         i += 2
                     }
                 } else if let end = scanInlineDollar(i, e) {
@@ -555,10 +686,19 @@ private struct State {
                 } else {
                     i += 1
                 }
+            case LT:
+                // An autolink is a URL or an e-mail address, never math (cmark would put a
+                // placeholder both into its destination and into its text).
+                if let end = autolinkEnd(i, e) {
+                    i = end
+                } else {
+                    if let after = uriSchemeEnd(i, e) { autolinkCandidate = after; autolinkCheckedTo = after }
+                    i += 1
+                }
             case AT:
                 if let end = scanReference(i, e, segmentStart: s) {
                     let label = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<end]), as: UTF8.self)
-                    references.append(CrossReference(label: label, range: i..<end, location: source.location(ofByte: i)))
+                    references.append(CrossReference(label: label, range: i..<end, location: location(i)))
                     substitute(i..<end, .reference(references.count - 1))
                     i = end
                 } else {
@@ -585,19 +725,78 @@ private struct State {
         return nil
     }
 
+    /// The index after `<scheme:` at `i` (the start of a URI autolink: a letter, then 1–31
+    /// letters, digits, `+`, `.` or `-`, then `:`), or nil.
+    func uriSchemeEnd(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 1
+        guard j < e, (p[j] >= 0x41 && p[j] <= 0x5A) || (p[j] >= 0x61 && p[j] <= 0x7A) else { return nil }
+        j += 1
+        while j < e && j - (i + 1) < 32 && (isAlnum(p[j]) || p[j] == 0x2B || p[j] == 0x2E || p[j] == 0x2D) { j += 1 }
+        let length = j - (i + 1)
+        guard length >= 2 && length <= 32 && j < e && p[j] == 0x3A else { return nil }
+        return j + 1
+    }
+
+    /// The index after a CommonMark autolink starting at `i` (`<scheme:…>` or
+    /// `<local@domain>`, spec 0.30 §6.5), or nil.
+    func autolinkEnd(_ i: Int, _ e: Int) -> Int? {
+        guard i + 1 < e, p[i] == LT else { return nil }
+        // URI: `<scheme:` (uriSchemeEnd), then no byte 0x01–0x20, '<' or '>' up to '>'
+        // (cmark reads NUL as U+FFFD, which is allowed).
+        if var j = uriSchemeEnd(i, e) {
+            while j < e && (p[j] > 0x20 || p[j] == 0) && p[j] != LT && p[j] != GT { j += 1 }
+            if j < e && p[j] == GT { return j + 1 }
+        }
+        // E-mail: [a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+ @ labels of [a-zA-Z0-9-] (1–63, no
+        // leading or trailing '-') separated by '.', then '>'.
+        var j = i + 1
+        let localStart = j
+        while j < e {
+            let c = p[j]
+            if isAlnum(c) || (c != 0x22 && c != 0x28 && c != 0x29 && c != 0x2C && c != 0x3A && c != 0x3B
+                              && c != LT && c != GT && c != AT && c != 0x5B && c != BACKSLASH && c != 0x5D
+                              && c >= 0x21 && c <= 0x7E) {
+                j += 1
+            } else {
+                break
+            }
+        }
+        guard j > localStart, j < e, p[j] == AT else { return nil }
+        j += 1
+        while true {
+            let labelStart = j
+            while j < e && (isAlnum(p[j]) || p[j] == 0x2D) && j - labelStart < 63 { j += 1 }
+            guard j > labelStart, p[labelStart] != 0x2D, p[j - 1] != 0x2D else { return nil }
+            guard j < e else { return nil }
+            if p[j] == GT { return j + 1 }
+            guard p[j] == 0x2E else { return nil }
+            j += 1
+        }
+    }
+
     /// A run of exactly `len` backticks in `from..<to` (not part of a longer run).
-    func findBacktickRun(_ len: Int, from: Int, to: Int) -> Int? {
+    ///
+    /// cmark's memo (`scan_to_closing_backticks`): the first search that reaches the end
+    /// of the segment records where the last run of each length starts, so every later
+    /// search for a length without a run after `from` fails at once. Searches start at
+    /// increasing offsets and a successful one is skipped over by the caller, so the
+    /// segment is walked about once in all (not once per unmatched opener).
+    mutating func findBacktickRun(_ len: Int, from: Int, to: Int) -> Int? {
+        if memo.backticksScannedToEnd && (memo.lastBacktickRun[len] ?? -1) < from { return nil }
         var i = from
         while i < to {
             if p[i] == BACKTICK {
                 var j = i
                 while j < to && p[j] == BACKTICK { j += 1 }
+                // A later search may pass runs the full search saw: keep the last one.
+                if !memo.backticksScannedToEnd { memo.lastBacktickRun[j - i] = i }
                 if j - i == len { return i }
                 i = j
             } else {
                 i += 1
             }
         }
+        memo.backticksScannedToEnd = true
         return nil
     }
 
@@ -615,12 +814,23 @@ private struct State {
         return (name, j + 1)
     }
 
-    /// pandoc's inline-math content rule for `$…$` (`dollar`) or `\(…\)`; returns the
-    /// index after the closing delimiter.
-    func scanInlineDollar(_ i: Int, _ e: Int) -> Int? {
+    /// pandoc's inline-math content rule for `$…$`; returns the index after the closing
+    /// delimiter.
+    ///
+    /// The search is a walk whose next step depends only on the current position, so two
+    /// searches that reach the same position end the same way. A search that ends in a
+    /// closing `$` is skipped over by the caller; so when a search reaches a position an
+    /// earlier one walked, that one failed, and this one fails too. Every position is
+    /// walked at most once per document: linear time for any number of `$` (pandoc's own
+    /// parser is quadratic here, e.g. for `$\text{` repeated).
+    mutating func scanInlineDollar(_ i: Int, _ e: Int) -> Int? {
         guard i + 1 < e, !isWhite(p[i + 1]) else { return nil }
+        if dollarWalked.isEmpty { dollarWalked = [UInt64](repeating: 0, count: n / 64 + 1) }
         var j = i + 1
         while j < e {
+            let (word, bit) = (j >> 6, UInt64(1) << UInt64(j & 63))
+            if dollarWalked[word] & bit != 0 { return nil }
+            dollarWalked[word] |= bit
             let c = p[j]
             if c == DOLLAR {
                 if j + 1 < e && isDigit(p[j + 1]) { return nil }
@@ -641,53 +851,88 @@ private struct State {
         return nil
     }
 
-    /// `\text{…}` with balanced braces starting at `j` (a backslash); returns the index after it.
-    func skipTextCommand(_ j: Int, _ e: Int) -> Int? {
-        let t = Array("\\text{".utf8)
-        guard j + t.count <= e else { return nil }
-        for k in 0..<t.count where p[j + k] != t[k] { return nil }
-        var depth = 1
-        var k = j + t.count
-        while k < e {
-            let c = p[k]
-            if c == BACKSLASH { k += 2; continue }
-            if c == LBRACE { depth += 1 } else if c == RBRACE {
-                depth -= 1
-                if depth == 0 { return k + 1 }
+    /// `\text{…}` with balanced braces starting at `j` (a backslash); returns the index
+    /// after it. Braces are counted with `\x` pairs skipped; the matching brace comes
+    /// from a table of the whole segment, made once (a walk from any `{` meets every
+    /// later position the table's walk meets, since a `{` never starts a `\x` pair).
+    mutating func skipTextCommand(_ j: Int, _ e: Int) -> Int? {
+        guard j + 6 <= e, p[j] == BACKSLASH, p[j + 1] == 0x74, p[j + 2] == 0x65, p[j + 3] == 0x78,
+              p[j + 4] == 0x74, p[j + 5] == LBRACE else { return nil }
+        if memo.braceMatch == nil {
+            var match: [Int: Int] = [:]
+            var open: [Int] = []
+            var k = memo.start
+            while k < e {
+                let c = p[k]
+                if c == BACKSLASH { k += 2; continue }
+                if c == LBRACE { open.append(k) } else if c == RBRACE, let o = open.popLast() { match[o] = k }
+                k += 1
             }
-            k += 1
+            memo.braceMatch = match
         }
-        return nil
+        return memo.braceMatch![j + 5].map { $0 + 1 }
     }
 
-    /// `$$…$$`: the first `$$` after at least one byte.
-    func scanDisplayDollar(_ i: Int, _ e: Int) -> Int? {
+    /// `$$…$$`: the first `$$` after at least one byte (warns when there is none). When
+    /// there is none, there is none after any later opener either.
+    mutating func scanDisplayDollar(_ i: Int, _ e: Int) -> Int? {
         var j = i + 3
+        if j >= memo.displayDollarFailedFrom {
+            warnUnterminated(i, "$$", "$$")
+            return nil
+        }
         while j + 1 < e {
             if p[j] == DOLLAR && p[j + 1] == DOLLAR { return j + 2 }
             j += 1
         }
+        memo.displayDollarFailedFrom = i + 3
+        warnUnterminated(i, "$$", "$$")
         return nil
     }
 
-    /// `\(…\)` / `\[…\]` with `open` delimiter bytes at `i`; returns index after `close`.
-    func scanDelimited(_ i: Int, _ e: Int, open: Int, close: [UInt8], inline: Bool) -> Int? {
-        var j = i + open
-        guard j < e else { return nil }
+    /// `\[…\]` at `i`; returns the index after `\]` (warns when there is none). When a
+    /// search finds no `\]`, no later one does.
+    mutating func scanBracketDisplay(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 2
+        guard j < e else { warnUnterminated(i, "\\[", "\\]"); return nil }
+        if j >= memo.bracketFailedFrom {
+            warnUnterminated(i, "\\[", "\\]")
+            return nil
+        }
         while j + 1 < e {
-            if p[j] == close[0] && p[j + 1] == close[1] {
-                return j > i + open ? j + 2 : nil
-            }
-            if inline {
-                if p[j] == BACKSLASH { j += 2; continue }
-                if isWhite(p[j]) {
-                    while j < e && isWhite(p[j]) { j += 1 }
-                    if j < e && p[j] == DOLLAR { return nil }
-                    continue
-                }
+            if p[j] == BACKSLASH && p[j + 1] == 0x5D {
+                if j > i + 2 { return j + 2 }
+                warnUnterminated(i, "\\[", "\\]")
+                return nil
             }
             j += 1
         }
+        memo.bracketFailedFrom = i + 2
+        warnUnterminated(i, "\\[", "\\]")
+        return nil
+    }
+
+    /// `\(…\)` at `i` (the `$…$` rules: `\x` pairs skipped, no `$` after white space);
+    /// returns the index after `\)`. A search that fails walked `a..<t`; a later one
+    /// starting in there meets the same positions (a `(` never starts a `\x` pair) and
+    /// fails the same way, at once.
+    mutating func scanParenInline(_ i: Int, _ e: Int) -> Int? {
+        var j = i + 2
+        guard j < e else { return nil }
+        if memo.parenFailed.contains(j) { return nil }
+        while j + 1 < e {
+            if p[j] == BACKSLASH && p[j + 1] == 0x29 {
+                return j > i + 2 ? j + 2 : nil
+            }
+            if p[j] == BACKSLASH { j += 2; continue }
+            if isWhite(p[j]) {
+                while j < e && isWhite(p[j]) { j += 1 }
+                if j < e && p[j] == DOLLAR { break }
+                continue
+            }
+            j += 1
+        }
+        memo.parenFailed = (i + 2)...max(i + 2, j)
         return nil
     }
 
@@ -712,10 +957,10 @@ private struct State {
     }
 
     mutating func warnUnterminated(_ i: Int, _ open: String, _ close: String) {
-        let loc = source.location(ofByte: i)
+        let loc = location(i)
         diagnostics.append(.warning(
             source.path, loc, "unterminated math: '\(open)' has no matching '\(close)' before the end of the paragraph",
-            details: Diagnostic.quote(source, loc) + ["it is rendered as text; close it with '\(close)' (a blank line ends math), or write '\\\(open.first!)' for a literal character"]))
+            details: Diagnostic.quote(source, loc, byteOffset: i) + ["it is rendered as text; close it with '\(close)' (a blank line ends math), or write '\\\(open.first!)' for a literal character"]))
     }
 
     /// Records a math span (plus a trailing `{#eq-label}` for display math) and replaces it.
@@ -787,13 +1032,13 @@ private struct State {
         var raw = Array(UnsafeBufferPointer(rebasing: p[exprStart..<end]))
         for idx in raw.indices where raw[idx] == LF || raw[idx] == CR { raw[idx] = SPACE }
         let text = String(decoding: raw, as: UTF8.self)
-        let loc = source.location(ofByte: exprStart)
+        let loc = location(exprStart)
         let lineStart = source.lineStarts[loc.line - 1]
         let index = inlines.count
         if text.isEmpty {
-            let l = source.location(ofByte: range.lowerBound)
+            let l = location(range.lowerBound)
             diagnostics.append(.error(source.path, l, "empty inline expression: write an expression after '{swift}'",
-                                      details: Diagnostic.quote(source, l) + ["for example `{swift} 2 * h * d`"]))
+                                      details: Diagnostic.quote(source, l, byteOffset: range.lowerBound) + ["for example `{swift} 2 * h * d`"]))
             return
         }
         let parsed = InlineExpressionParser.parse(text)
@@ -805,10 +1050,10 @@ private struct State {
             expression = expr
             if op == "≈" {
                 if NumericLiteral(literal) == nil {
-                    let l = source.location(ofByte: exprStart + literalOffset)
+                    let l = location(exprStart + literalOffset)
                     diagnostics.append(.error(
                         source.path, l, "the right side of '≈' must be a decimal number, not '\(literal)'",
-                        details: Diagnostic.quote(source, l) + ["write the value as you want it printed, e.g. 4608, 0.10 or 2.41e-3; its last digit sets the tolerance"]))
+                        details: Diagnostic.quote(source, l, byteOffset: exprStart + literalOffset) + ["write the value as you want it printed, e.g. 4608, 0.10 or 2.41e-3; its last digit sets the tolerance"]))
                 }
                 kind = .approx(literal: literal)
             } else {
@@ -819,5 +1064,29 @@ private struct State {
             index: index, kind: kind, range: range, expression: expression, expressionOffset: exprStart,
             location: loc, byteColumn: exprStart - lineStart + 1))
         substitute(range, .inline(index))
+    }
+}
+
+/// Locations of byte offsets for a caller that asks mostly in increasing order: an offset
+/// on the line of the previous one costs only the bytes in between. (`SourceText.location`
+/// counts scalars from the line start, which is quadratic for many spans on one long line.)
+struct LocationCursor {
+    private var offset = 0
+    private var line = 1
+    private var column = 1
+
+    mutating func location(of byte: Int, in source: SourceText) -> SourceLocation {
+        let o = max(0, min(byte, source.bytes.count))
+        let l = source.line(ofByte: o)
+        if l == line && o >= offset {
+            column += SourceText.scalarCount(source.bytes, from: offset, to: o)
+        } else if l == line && offset - o < o - source.lineStarts[l - 1] {
+            column -= SourceText.scalarCount(source.bytes, from: o, to: offset)
+        } else {
+            column = source.location(ofByte: o).column
+        }
+        offset = o
+        line = l
+        return SourceLocation(line: line, column: column)
     }
 }

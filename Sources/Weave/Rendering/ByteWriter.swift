@@ -88,7 +88,7 @@ struct ByteWriter {
         for c in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(c)] = true }
         for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(c)] = true }
         for c in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(c)] = true }
-        for c in "-_.+!*(),%#@?=;:/$".utf8 { t[Int(c)] = true }
+        for c in "-_.+!*(),%#@?=;:/$~".utf8 { t[Int(c)] = true }
         return t
     }()
 }

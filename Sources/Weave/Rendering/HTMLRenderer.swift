@@ -173,7 +173,7 @@ public struct HTMLRenderer {
             case .link:
                 w.put("<a href=\"")
                 w.escapeHref(lit(n.url, arena))
-                if !n.title.isEmpty {
+                if n.flag || !n.title.isEmpty {
                     w.put("\" title=\""); w.escapeHTML(lit(n.title, arena))
                 }
                 w.put("\">")
@@ -211,7 +211,7 @@ public struct HTMLRenderer {
             if plain >= 0 {
                 if plain == i {
                     plain = -1
-                    if !n.title.isEmpty { w.put("\" title=\""); w.escapeHTML(lit(n.title, arena)) }
+                    if n.flag || !n.title.isEmpty { w.put("\" title=\""); w.escapeHTML(lit(n.title, arena)) }
                     w.put("\" />")
                 }
                 return

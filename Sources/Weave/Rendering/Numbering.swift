@@ -114,17 +114,32 @@ public struct Numbering: Sendable {
     public func number(for label: String) -> Int? { entries[label]?.number }
 
     /// Diagnostics for references to labels that do not exist.
+    ///
+    /// Linear in the number of references: the known labels are sorted once, the
+    /// "did you mean" search runs for the first 20 distinct unknown labels only (it costs
+    /// one edit distance per known label), and the list of known labels is cut at 20.
     public func unknownReferences(in document: Document) -> [Diagnostic] {
-        document.references.compactMap { ref in
+        var known: [String]? = nil
+        var suggestions: [String: String?] = [:]
+        return document.references.compactMap { ref in
             guard entries[ref.label] == nil else { return nil }
-            let known = entries.keys.sorted()
-            var details = Diagnostic.quote(document.source, ref.location)
-            if let s = Suggest.closest(ref.label, among: known, maxDistance: 3) {
+            if known == nil { known = entries.keys.sorted() }
+            let known = known!
+            var details = Diagnostic.quote(document.source, ref.location, byteOffset: ref.range.lowerBound)
+            var suggestion: String? = nil
+            if let cached = suggestions[ref.label] {
+                suggestion = cached
+            } else if suggestions.count < 20 {
+                suggestion = Suggest.closest(ref.label, among: known, maxDistance: 3)
+                suggestions[ref.label] = .some(suggestion)
+            }
+            if let s = suggestion {
                 details.append("did you mean '@\(s)'?")
             } else if known.isEmpty {
                 details.append("no figure, table or equation in this article has a label; add '//| label: \(ref.label)' to a block or '{#\(ref.label)}' after display math")
             } else {
-                details.append("labels in this article: " + known.map { "@" + $0 }.joined(separator: ", "))
+                let shown = known.prefix(20).map { "@" + $0 }.joined(separator: ", ")
+                details.append("labels in this article: " + shown + (known.count > 20 ? ", … (\(known.count) in all)" : ""))
             }
             return .error(document.path, ref.location, "unknown reference '@\(ref.label)'", details: details)
         }
