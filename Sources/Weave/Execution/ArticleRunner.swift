@@ -87,7 +87,9 @@ public struct ArticleRunner: Sendable {
         }
         let start = Date()
         let (results, cacheable) = compileAndRun(document, generator: generator, program: program, args: args, timeouts: timeouts)
-        if options.useCache && cacheable {
+        // A run that Weave itself stopped (Ctrl-C) or that something killed says nothing
+        // about the program: never cache it.
+        if options.useCache && cacheable && !Subprocess.wasInterrupted {
             cache.store(results, parts: parts, article: document.path)
         }
         return Outcome(results: results, status: .ran(seconds: Date().timeIntervalSince(start), reason: reason))
@@ -312,6 +314,7 @@ public struct ArticleRunner: Sendable {
                 message = "the program used more CPU time than its limit (\(Int(limit)) s)"
             } else if termination.signal == SIGKILL {
                 message = "the program was killed (SIGKILL), perhaps for using too much memory"
+                cacheable = false
             } else if let s = termination.signal {
                 let split = lastBlockRuntimeLines(results, running: running)
                 let msg = CrashReport.message(runtimeLines: split, backtrace: backtrace) ?? "crashed with \(Subprocess.signalName(s))"

@@ -155,6 +155,9 @@ public enum Subprocess {
         private let lock = NSLock()
         func add(_ p: pid_t) { lock.lock(); pids.insert(p); lock.unlock() }
         func remove(_ p: pid_t) { lock.lock(); pids.remove(p); lock.unlock() }
+        private var interruptedFlag = false
+        func interrupt() { lock.lock(); interruptedFlag = true; lock.unlock() }
+        var interrupted: Bool { lock.lock(); defer { lock.unlock() }; return interruptedFlag }
         func killAll() {
             lock.lock()
             for p in pids { kill(-p, SIGKILL) }
@@ -162,6 +165,13 @@ public enum Subprocess {
         }
     }
 
-    /// Kills every running child process group (called on SIGINT/SIGTERM).
-    public static func killAllChildren() { Running.shared.killAll() }
+    /// Kills every running child process group (called on SIGINT/SIGTERM). Runs that end
+    /// afterwards are marked interrupted, so their results are not cached.
+    public static func killAllChildren() {
+        Running.shared.interrupt()
+        Running.shared.killAll()
+    }
+
+    /// True once `killAllChildren` was called in this process.
+    public static var wasInterrupted: Bool { Running.shared.interrupted }
 }
