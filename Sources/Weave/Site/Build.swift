@@ -38,15 +38,22 @@ public struct Build: Sendable {
     public func run(_ articles: [Article], deliver: @escaping @Sendable (Report) -> Void,
                     progress: (@Sendable (Int, Int, Article) -> Void)? = nil) {
         let state = OrderedDelivery(count: articles.count, deliver: deliver)
+        // Start the articles that took longest last time first (see DurationLog); with one
+        // job the order is the document's, as nothing can overlap.
+        var log = runner.map { DurationLog(directory: $0.options.cacheDirectory) }
+        let order = jobs > 1 && articles.count > 1 ? (log?.schedule(articles) ?? Array(articles.indices)) : Array(articles.indices)
+        let timings = Timings()
         let next = Counter()
         let group = DispatchGroup()
         for _ in 0..<min(jobs, max(1, articles.count)) {
             group.enter()
             let thread = Thread {
                 while true {
-                    let i = next.take()
-                    if i >= articles.count { break }
+                    let k = next.take()
+                    if k >= order.count { break }
+                    let i = order[k]
                     let report = self.process(articles[i])
+                    if case .ran(let seconds, _)? = report.status { timings.set(articles[i].path, seconds) }
                     let done = state.put(i, report)
                     progress?(done, articles.count, articles[i])
                 }
@@ -56,6 +63,7 @@ public struct Build: Sendable {
             thread.start()
         }
         group.wait()
+        log?.record(timings.values)
     }
 
     public func process(_ article: Article) -> Report {
@@ -94,6 +102,14 @@ public struct Build: Sendable {
             return la == lb ? a.offset < b.offset : la < lb
         }.map(\.element)
     }
+}
+
+/// Article timings collected by the worker threads.
+final class Timings: @unchecked Sendable {
+    private var table: [String: Double] = [:]
+    private let lock = NSLock()
+    func set(_ path: String, _ seconds: Double) { lock.lock(); table[path] = seconds; lock.unlock() }
+    var values: [String: Double] { lock.lock(); defer { lock.unlock() }; return table }
 }
 
 /// Hands out indices 0, 1, 2, … to worker threads.
