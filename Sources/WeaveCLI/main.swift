@@ -190,11 +190,9 @@ struct Render: ParsableCommand {
             FileIO.removeStaleTemporaries(under: out)
             FileIO.removeStaleTemporaries(under: runner?.options.cacheDirectory ?? ".weave-cache")
         }
-        build.run(articles, deliver: { report in
-            progress.clear()
-            entries.add(IndexPage.Entry(report: report))
-            var written: Bool? = nil
-            if report.failed { tally.failed() }
+        build.run(articles, complete: { report in
+            // Runs as soon as the article is done (any order): write or compare its files
+            // here, so that reports waiting for their turn do not hold the pages.
             if check {
                 if !report.failed {
                     for (rel, data) in report.files where (try? FileIO.read(FileIO.join(out, rel))) != data {
@@ -202,20 +200,28 @@ struct Render: ParsableCommand {
                     }
                 }
             } else if !report.failed || ArticleRenderer.mayWriteFailedOutputs(report.files, outDir: out) {
-                written = true
+                report.written = true
                 for (rel, data) in report.files {
                     do {
                         try FileIO.writeAtomically(data, to: FileIO.join(out, rel))
                     } catch {
-                        Console.error("error: \(error)")
-                        tally.ioError()
-                        written = false
+                        report.errors.append("error: \(error)")
+                        report.written = false
                     }
                 }
             } else {
-                written = false
+                report.written = false
             }
-            opts.print(report, written: check ? nil : written)
+            report.files = []
+        }, deliver: { report in
+            progress.clear()
+            entries.add(IndexPage.Entry(report: report))
+            if report.failed { tally.failed() }
+            for e in report.errors {
+                Console.error(e)
+                tally.ioError()
+            }
+            opts.print(report, written: check ? nil : report.written)
         }, progress: { done, total, article in
             progress.show("[\(done)/\(total)] \(article.path)")
         })

@@ -247,7 +247,15 @@ struct ExecutionTests {
             try t.write("n/a\(k).md", "# A\(k)\n\n```{swift}\nvar s = 0\nfor i in 0..<\(1000 * (k + 1)) { s += i }\nprint(s)\n```\n\nSum `{swift} s`, $x_\(k)$.\n")
         }
         #expect(try CLI.run(["render", "n", "--out", "o1", "--jobs", "1", "--no-cache"], cwd: t.path).status == 0)
-        #expect(try CLI.run(["render", "n", "--out", "o4", "--jobs", "4", "--no-cache"], cwd: t.path).status == 0)
+        // Each run records its articles' times; the next run starts the slowest first
+        // (here a3, then a2 …) but still reports in document order.
+        let durations = t.read(".weave-cache/durations.tsv") ?? ""
+        #expect((0..<4).allSatisfy { k in durations.contains("\tn/a\(k).md\n") })
+        try t.write(".weave-cache/durations.tsv", "0.1\tn/a0.md\n0.2\tn/a1.md\n0.3\tn/a2.md\n0.4\tn/a3.md\n")
+        let r4 = try CLI.run(["render", "n", "--out", "o4", "--jobs", "4", "--no-cache", "-v"], cwd: t.path)
+        #expect(r4.status == 0)
+        let positions = (0..<4).compactMap { k in r4.stderr.range(of: "n/a\(k).md: compiled and ran")?.lowerBound }
+        #expect(positions.count == 4 && positions == positions.sorted())
         for k in 0..<4 {
             #expect(t.read("o1/a\(k).html") == t.read("o4/a\(k).html"))
             #expect(t.read("o1/a\(k).md") == t.read("o4/a\(k).md"))

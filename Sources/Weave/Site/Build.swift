@@ -29,13 +29,21 @@ public struct Build: Sendable {
         public var diagnostics: [Diagnostic]
         /// Rendered files (relative to the output folder), when rendering.
         public var files: [(String, [UInt8])]
+        /// Set by a `complete` hook: whether the files were written (nil: not attempted).
+        public var written: Bool? = nil
+        /// Set by a `complete` hook: errors to report with the article (e.g. a failed write).
+        public var errors: [String] = []
         /// The article failed: an error in parsing, a block, or a claim.
         public var failed: Bool { diagnostics.contains(where: \.isError) }
     }
 
-    /// Runs every article; `deliver` is called once per article, in order, on one
-    /// thread at a time; `progress(done, total, article)` after each completes.
-    public func run(_ articles: [Article], deliver: @escaping @Sendable (Report) -> Void,
+    /// Runs every article; `complete` is called on the worker thread as soon as an article
+    /// is done, in any order (it writes the outputs and may drop `files`, so that reports
+    /// waiting for their turn hold little memory); `deliver` is then called once per
+    /// article, in document order, on one thread at a time; `progress(done, total,
+    /// article)` after each completes.
+    public func run(_ articles: [Article], complete: (@Sendable (inout Report) -> Void)? = nil,
+                    deliver: @escaping @Sendable (Report) -> Void,
                     progress: (@Sendable (Int, Int, Article) -> Void)? = nil) {
         let state = OrderedDelivery(count: articles.count, deliver: deliver)
         // Start the articles that took longest last time first (see DurationLog); with one
@@ -52,7 +60,8 @@ public struct Build: Sendable {
                     let k = next.take()
                     if k >= order.count { break }
                     let i = order[k]
-                    let report = self.process(articles[i])
+                    var report = self.process(articles[i])
+                    complete?(&report)
                     if case .ran(let seconds, _)? = report.status { timings.set(articles[i].path, seconds) }
                     let done = state.put(i, report)
                     progress?(done, articles.count, articles[i])
