@@ -141,6 +141,25 @@ struct ExecutionTests {
         let r = try CLI.run(["check", "i.md"], cwd: t.path)
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("i.md:1:34: error: cannot find 'undefinedName' in scope"))
+        // The quote is the article's sentence, not Weave's generated line.
+        #expect(r.stderr.contains("Two `{swift} 1 + 1` and `{swift} undefinedName + 1`."))
+    }
+
+    @Test func exactProseClaimsTakeFractionsAndLocateTheirRightSide() throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        // 1/6 is read as a Rational where the left side is one (exact comparison).
+        try t.write("q.md", "```{swift}\nlet b = Exact.bernoulli(2)\nlet n = 3\n```\n\nB₂ is `{swift} b == 1/6`, not `{swift} b == 1/7`.\n")
+        let r = try CLI.run(["check", "q.md"], cwd: t.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("q.md:6:40: error: claim failed: b == 1/7 (computed 1/6)"), "\(r.stderr)")
+        #expect(r.stderr.contains("2 claims: 1 hold, 1 failed"))
+        // A type error on the right side is reported at the right side's column.
+        try t.write("e.md", "```{swift}\nlet n = 3\n```\n\nWe have `{swift} n == 3` and `{swift} n == \"three\"`.\n")
+        let e = try CLI.run(["check", "e.md"], cwd: t.path)
+        #expect(e.status == 1)
+        #expect(e.stderr.hasPrefix("e.md:5:44: error: cannot convert value of type 'String'"), "\(e.stderr)")
+        #expect(e.stderr.contains("We have `{swift} n == 3` and `{swift} n == \"three\"`."))
     }
 
     @Test func runtimeTrapsReportTheArticleLineAndPartialOutput() throws {

@@ -211,15 +211,16 @@ extension Rational: Comparable, SignedNumeric {
     public static func *= (a: inout Rational, b: Rational) { a = a * b }
     public static func /= (a: inout Rational, b: Rational) { a = a / b }
 
-    // Mixed forms with Int for readability in notebooks (`r * 2`, `r / 3`).
-    public static func + (a: Rational, b: Int) -> Rational { a + Rational(b) }
-    public static func - (a: Rational, b: Int) -> Rational { a - Rational(b) }
-    public static func * (a: Rational, b: Int) -> Rational { a * Rational(b) }
-    public static func / (a: Rational, b: Int) -> Rational { a / Rational(b) }
-    public static func + (a: Int, b: Rational) -> Rational { Rational(a) + b }
-    public static func - (a: Int, b: Rational) -> Rational { Rational(a) - b }
-    public static func * (a: Int, b: Rational) -> Rational { Rational(a) * b }
-    public static func / (a: Int, b: Rational) -> Rational { Rational(a) / b }
+    // Mixed forms with Int for readability in notebooks (`r * 2`, `r / 3`). Disfavoured, so
+    // that `1/6` where a Rational is expected is Rational(1)/Rational(6), not ambiguous.
+    @_disfavoredOverload public static func + (a: Rational, b: Int) -> Rational { a + Rational(b) }
+    @_disfavoredOverload public static func - (a: Rational, b: Int) -> Rational { a - Rational(b) }
+    @_disfavoredOverload public static func * (a: Rational, b: Int) -> Rational { a * Rational(b) }
+    @_disfavoredOverload public static func / (a: Rational, b: Int) -> Rational { a / Rational(b) }
+    @_disfavoredOverload public static func + (a: Int, b: Rational) -> Rational { Rational(a) + b }
+    @_disfavoredOverload public static func - (a: Int, b: Rational) -> Rational { Rational(a) - b }
+    @_disfavoredOverload public static func * (a: Int, b: Rational) -> Rational { Rational(a) * b }
+    @_disfavoredOverload public static func / (a: Int, b: Rational) -> Rational { Rational(a) / b }
 }
 
 extension Rational: CustomStringConvertible {

@@ -174,6 +174,10 @@ public struct InlineExpression: Sendable, Hashable {
     public var location: SourceLocation
     /// 1-based byte column of the expression on its line (for generated code).
     public var byteColumn: Int
+    /// For a claim: line and 1-based byte column of the literal on the right (for generated
+    /// code, so that an error in `expr == 1/6`'s right side names the article's column).
+    public var literalLine: Int = 0
+    public var literalByteColumn: Int = 0
 
     /// The text the reader sees for a claim (the literal as written).
     public var literal: String? {

@@ -86,7 +86,13 @@ public struct CodeGenerator {
                 case .exact(let literal):
                     emit("__WeaveSession.proseExact(\(i), line: \(e.location.line), column: \(e.location.column), " + value[0])
                     value.dropFirst().dropLast().forEach { emit($0) }
-                    emit("}(), \(literal), literal: \(swiftStringLiteral(literal)))")
+                    // The expected side also carries the article's location: a type error
+                    // in it (`x == 1/6` with x an Int) is reported at its own column.
+                    emit("}(), {")
+                    emit("#sourceLocation(file: \(path), line: \(e.literalLine))")
+                    emit(String(repeating: " ", count: max(0, e.literalByteColumn - 1)) + literal)
+                    emit("#sourceLocation()")
+                    emit("}(), literal: \(swiftStringLiteral(literal)))")
                 }
             }
             // Blocks' code may span many lines; count the real lines emitted.

@@ -63,7 +63,14 @@ struct CompilerDiagnostics {
                     byteColumn += document.blocks[b].containerPrefix.utf8.count
                 }
                 let col = document.source.scalarColumn(line: m.line, byteColumn: byteColumn)
-                out.append(Located(location: SourceLocation(line: m.line, column: col), unitIndex: unit, message: m))
+                let location = SourceLocation(line: m.line, column: col)
+                var message = m
+                if let u = unit, case .inline = program.units[u], m.details.count >= 2 {
+                    // The compiler quoted the generated line (blanks, then the expression):
+                    // quote the article's line instead, so the reader sees the sentence.
+                    message.details = Diagnostic.quote(document.source, location) + m.details.dropFirst(2)
+                }
+                out.append(Located(location: location, unitIndex: unit, message: message))
             } else if m.file == generatedPath || m.file.hasSuffix("/" + FileIO.basename(generatedPath)) {
                 let unit = program.generatedLines.firstIndex { $0.contains(m.line) }
                 out.append(Located(location: unit.map { unitLocation(program.units[$0], document) } ?? SourceLocation(line: 1, column: 1),
@@ -81,6 +88,10 @@ struct CompilerDiagnostics {
             if case .inline(let i) = u {
                 let e = document.inlines[i]
                 if e.location.line == line && byteColumn >= e.byteColumn && byteColumn <= e.byteColumn + e.expression.utf8.count {
+                    return k
+                }
+                if let literal = e.literal, e.literalLine == line, byteColumn >= e.literalByteColumn,
+                   byteColumn <= e.literalByteColumn + literal.utf8.count {
                     return k
                 }
             }

@@ -1044,10 +1044,14 @@ private struct State {
         let parsed = InlineExpressionParser.parse(text)
         var kind = InlineExpression.Kind.value
         var expression = text
+        var literalLine = 0, literalByteColumn = 0
         switch parsed {
         case .value: break
         case .claim(let expr, let op, let literal, let literalOffset):
             expression = expr
+            let ll = location(exprStart + literalOffset)
+            literalLine = ll.line
+            literalByteColumn = exprStart + literalOffset - source.lineStarts[ll.line - 1] + 1
             if op == "≈" {
                 if NumericLiteral(literal) == nil {
                     let l = location(exprStart + literalOffset)
@@ -1062,7 +1066,8 @@ private struct State {
         }
         inlines.append(InlineExpression(
             index: index, kind: kind, range: range, expression: expression, expressionOffset: exprStart,
-            location: loc, byteColumn: exprStart - lineStart + 1))
+            location: loc, byteColumn: exprStart - lineStart + 1,
+            literalLine: literalLine, literalByteColumn: literalByteColumn))
         substitute(range, .inline(index))
     }
 }

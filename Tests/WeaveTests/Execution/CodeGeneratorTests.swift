@@ -39,7 +39,11 @@ struct CodeGeneratorTests {
         #sourceLocation(file: "t.md", line: 17)
                      d
         #sourceLocation()
-        }(), 7, literal: "7")
+        }(), {
+        #sourceLocation(file: "t.md", line: 17)
+                          7
+        #sourceLocation()
+        }(), literal: "7")
         __WeaveSession.finish()
 
         """)
