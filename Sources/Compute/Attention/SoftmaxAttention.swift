@@ -141,9 +141,11 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
                     let kp = SharedPointer(base: UnsafeMutablePointer(mutating: kb.baseAddress!))
                     let vp = SharedPointer(base: UnsafeMutablePointer(mutating: vb.baseAddress!))
                     let op = SharedPointer(base: ob.baseAddress!)
+                    let keyNorm = maxRowNorm(kp.base, rows: m, cols: d)
                     let run: @Sendable (Int) -> Void = { w in
                         flashWorker(q: qp.base, k: kp.base, v: vp.base, out: op.base, n: n, m: m, d: d, dv: dv,
-                                    scale: s, causal: causal, br: br, bc: bc, firstBlock: w, blockStride: workers)
+                                    scale: s, causal: causal, br: br, bc: bc, firstBlock: w, blockStride: workers,
+                                    keyNorm: keyNorm)
                     }
                     if workers == 1 {
                         run(0)
@@ -157,24 +159,56 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
     return out
 }
 
+/// max over rows of the Euclidean norm of a row-major rows×cols matrix (0 when rows = 0).
+@_specialize(where T == Double)
+@_specialize(where T == Float)
+func maxRowNorm<T: Real>(_ a: UnsafeMutablePointer<T>, rows: Int, cols: Int) -> T {
+    var best: T = 0
+    for i in 0..<rows {
+        var s: T = 0
+        for j in 0..<cols { s += a[i * cols + j] * a[i * cols + j] }
+        // NaN must win, so that the caller falls back to the max pass.
+        if !(s <= best) { best = s }
+    }
+    return best.squareRoot()
+}
+
 /// One worker of `tiledSoftmaxAttention`: query blocks firstBlock, firstBlock + blockStride, …
 /// (interleaved so that causal work is balanced).
+///
+/// The softmax shift of row i need not be the running maximum: any bound bᵢ ≥ maxⱼ sᵢⱼ that
+/// keeps exp(sᵢⱼ − bᵢ) normal gives the same result up to rounding. By Cauchy–Schwarz
+/// |sᵢⱼ| ≤ |scale|·‖qᵢ‖·maxⱼ‖kⱼ‖ =: bᵢ, so every exponent lies in [−2bᵢ, 0]. When 2bᵢ is
+/// within the fast range of `simdExp` (700 for Double, 85 for Float; typical attention
+/// scores give bᵢ ≈ 10) the row starts with its maximum already at bᵢ: no max pass over
+/// the tile and no rescaling of the partial output; the online recurrence below then never
+/// changes the row's maximum. Rows with larger or non-finite bounds keep the running maximum.
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 func flashWorker<T: Real>(q: UnsafeMutablePointer<T>, k: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
                           out: UnsafeMutablePointer<T>, n: Int, m: Int, d: Int, dv: Int, scale: T, causal: Bool,
-                          br: Int, bc: Int, firstBlock: Int, blockStride: Int) {
+                          br: Int, bc: Int, firstBlock: Int, blockStride: Int, keyNorm: T) {
     let sTile = UnsafeMutablePointer<T>.allocate(capacity: br * bc)
     let rowMax = UnsafeMutablePointer<T>.allocate(capacity: br)
     let rowSum = UnsafeMutablePointer<T>.allocate(capacity: br)
-    defer { sTile.deallocate(); rowMax.deallocate(); rowSum.deallocate() }
+    let bounded = UnsafeMutablePointer<Bool>.allocate(capacity: br)
+    defer { sTile.deallocate(); rowMax.deallocate(); rowSum.deallocate(); bounded.deallocate() }
+    let limit: T = MemoryLayout<T>.size >= 8 ? 700 : 85
     var block = firstBlock
     let blocks = (n + br - 1) / br
     while block < blocks {
         let i0 = block * br
         let rb = min(br, n - i0)
         let o = out + i0 * dv
-        for r in 0..<rb { rowMax[r] = -T.infinity; rowSum[r] = 0 }
+        for r in 0..<rb {
+            let qi = q + (i0 + r) * d
+            var qq: T = 0
+            for c in 0..<d { qq += qi[c] * qi[c] }
+            let bound = abs(scale) * qq.squareRoot() * keyNorm
+            bounded[r] = 2 * bound <= limit  // false for NaN and ∞
+            rowMax[r] = bounded[r] ? bound : -T.infinity
+            rowSum[r] = 0
+        }
         for e in 0..<(rb * dv) { o[e] = 0 }
         let kEnd = causal ? min(m, i0 + rb) : m
         var j0 = 0
@@ -191,8 +225,8 @@ func flashWorker<T: Real>(q: UnsafeMutablePointer<T>, k: UnsafeMutablePointer<T>
                     for j in 0..<cb { row[j] = 0 }
                     continue
                 }
-                let tileMax = T.vectorMax(row, count: len)
                 let old = rowMax[r]
+                let tileMax = bounded[r] ? old : T.vectorMax(row, count: len)
                 let newMax = old > tileMax ? old : tileMax
                 let sum = T.vectorExpShiftSum(row, count: len, shift: newMax)
                 for j in len..<cb { row[j] = 0 }

@@ -109,6 +109,34 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
         #expect(tiled.relativeError(to: ref) < 1e-12)
     }
 
+    @Test func boundedShiftAtTheEdgeOfTheExpRange() {
+        // The tiled kernel shifts row i by bᵢ = |s|·‖qᵢ‖·maxⱼ‖kⱼ‖ when 2bᵢ ≤ 700 (Double) /
+        // 85 (Float) instead of searching the row maximum. With d = 1, q = ±349 and keys
+        // near −1, the exponents reach −698: row 0 of the causal case sees one key, whose
+        // weight exp(−698) ≈ 2.5e-304 must still give exactly v₀. Rows with q = 351
+        // (2b = 702) take the running-maximum path; both kinds share a query block.
+        let keys: [Double] = [-1, -0.999, -0.998, 1]
+        let k = Matrix<Double>(rows: 4, cols: 1, elements: keys)
+        let v = Matrix<Double>(rows: 4, cols: 2, elements: [1, -2, 3, 0.5, -4, 7, 2, 2])
+        for (qs, tolerance) in [([349.0, 349, 351, -349], 1e-12), ([42.0, 42, 43, -42], 1e-5)] {
+            let q = Matrix<Double>(rows: 4, cols: 1, elements: qs)
+            for causal in [false, true] {
+                let ref = referenceAttention(q, k, v, causal: causal, scale: 1)
+                if tolerance < 1e-6 {
+                    let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, scale: 1, tileRows: 4, tileCols: 2)
+                    #expect(tiled.relativeError(to: ref) < tolerance)
+                    if causal { #expect(tiled[0, 0] == 1 && tiled[0, 1] == -2) }
+                } else {
+                    let tiled = tiledSoftmaxAttention(q.converted(to: Float.self), k.converted(to: Float.self),
+                                                      v.converted(to: Float.self), causal: causal, scale: 1,
+                                                      tileRows: 4, tileCols: 2).converted(to: Double.self)
+                    #expect(tiled.elements.allSatisfy { $0.isFinite })
+                    #expect(tiled.relativeError(to: ref) < tolerance)
+                }
+            }
+        }
+    }
+
     @Test func floatKernelsAgreeWithDouble() {
         let (q, k, v) = qkv(70, 16, 8, seed: 8)
         let ref = naiveSoftmaxAttention(q, k, v, causal: true)
