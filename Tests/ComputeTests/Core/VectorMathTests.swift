@@ -55,8 +55,22 @@ func ulpDistance(_ a: Float, _ b: Float) -> Float {
         for (x, y) in zip(fx, fy) { #expect(y == Glibc.expf(x) || ulpDistance(y, Glibc.expf(x)) <= 2, "x = \(x)") }
     }
 
+    @Test func expShiftSumWithinTwoUlpOverTheWholeRange() {
+        // The 16-lane path of vectorExpShiftSum (SIMD8 vectors), its tails, and lanes that
+        // leave the fast range (handled by Glibc), on the same grid as vectorExp.
+        let xs = stride(from: -745.0, through: 709.0, by: 0.0137).map { $0 } + [.infinity, -.infinity, -800, 710]
+        var ys = xs
+        let sum = ys.withUnsafeMutableBufferPointer { Double.vectorExpShiftSum($0.baseAddress!, count: $0.count, shift: 0) }
+        var worst = 0.0
+        for (x, y) in zip(xs, ys) where x.isFinite && x < 709.7 {
+            worst = max(worst, y == Glibc.exp(x) ? 0 : ulpDistance(y, Glibc.exp(x)))
+        }
+        #expect(worst <= 2)
+        #expect(sum == .infinity && ys[ys.count - 3] == 0 && ys[ys.count - 4] == .infinity)
+    }
+
     @Test func expShiftSumAndMax() {
-        for count in [0, 1, 3, 4, 7, 8, 9, 17, 33] {
+        for count in [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 20, 33, 100, 1001] {
             var g = RandomSource(seed: UInt64(count))
             let xs = (0..<count).map { _ in g.normal() * 3 }
             var ys = xs
