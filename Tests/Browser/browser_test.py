@@ -26,7 +26,8 @@ What it does, with the Python standard library only:
    - equation numbers are unique, and each ``@eq-`` link names the number its equation
      shows;
    - display math scrolls sideways only when the formula is wider than the column (no
-     scrollbar for a pixel or two) and is never clipped vertically;
+     scrollbar for a pixel or two), is never clipped vertically, and never runs under its
+     equation number;
    - KaTeX's own fonts (KaTeX_Main, KaTeX_Math) loaded from the local copies;
    - every SVG outside KaTeX has a non-empty ``getBBox()`` and bounding box, lies inside
      the text column, and is no narrower than min(its own width, the column);
@@ -100,6 +101,7 @@ PLANTED = [
     "equation references name the number the equation shows",
     "display math scrolls sideways only when the formula is wider than the column",
     "no display formula is clipped vertically",
+    "no formula runs under its equation number",
     "KaTeX fonts loaded (KaTeX_Main, KaTeX_Math), none failed",
     "has a non-empty box",
     "is sized to the column",
@@ -358,7 +360,15 @@ PROBE = r"""
     text: a.textContent.trim(), target: a.getAttribute('href').slice(1) }));
   const displays = [...document.querySelectorAll('span.math.display')].map(e => ({
     tex: (e.textContent || '').replace(/\s+/g, ' ').slice(-60),
-    overflowX: e.scrollWidth - e.clientWidth, overflowY: e.scrollHeight - e.clientHeight }));
+    overflowX: e.scrollWidth - e.clientWidth, overflowY: e.scrollHeight - e.clientHeight,
+    // How far the formula runs under its equation number (KaTeX puts the number at the
+    // right edge of the line; Weave's CSS keeps room for it).
+    tagOverlap: (() => {
+      const tag = e.querySelector('.katex-html > .tag');
+      if (!tag) return 0;
+      const right = Math.max(...[...e.querySelectorAll('.katex-html > .base')].map(b => b.getBoundingClientRect().right));
+      return Math.round(Math.max(0, right - tag.getBoundingClientRect().left));
+    })() }));
 
   const svgs = [...document.querySelectorAll('svg')].filter(s => !s.closest('.katex') && !s.parentElement.closest('svg')).map((s, k) => {
     let bbox = { width: 0, height: 0 };
@@ -538,6 +548,9 @@ def view_checks(label, html_path, view, r, check):
         spurious = [d for d in r["displays"] if 0 < d["overflowX"] <= 3]
         check(f"{label}: display math scrolls sideways only when the formula is wider than the column",
               not spurious, "; ".join(f"{d['overflowX']} px in ...{d['tex']}" for d in spurious[:10]))
+        under = [d for d in r["displays"] if d["tagOverlap"] > 0]
+        check(f"{label}: no formula runs under its equation number", not under,
+              "; ".join(f"{d['tagOverlap']} px in ...{d['tex']}" for d in under[:10]))
         clipped = [d for d in r["displays"] if d["overflowY"] > 0]
         check(f"{label}: no display formula is clipped vertically", not clipped,
               "; ".join(f"{d['overflowY']} px in ...{d['tex']}" for d in clipped[:10]))

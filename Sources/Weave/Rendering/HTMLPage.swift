@@ -155,10 +155,15 @@ public struct HTMLPage {
 
     /// CSS for KaTeX's output, only on pages with math. KaTeX's equation-number column
     /// sticks out 2px past the line (its vlist spacer), hence the `.tag` padding, without
-    /// which every numbered display got a 2px scrollbar. Math is a little smaller on phones.
+    /// which every numbered display got a 2px scrollbar. KaTeX places the number at the
+    /// right edge over the formula, so a numbered formula as wide as the column (a phone)
+    /// ran under its own number: its line keeps room for the number on the right and grows
+    /// to the formula's width, so a formula that does not fit scrolls with its number after
+    /// it. Math is a little smaller on phones.
     static let mathCSS: StaticString = """
     span.math.display .katex-display { margin: 0.5em 0; }
     span.math.display .katex-display > .katex > .katex-html > .tag { padding-right: 2px; }
+    span.math.display .katex-display > .katex > .katex-html:has(> .tag) { padding-right: 2em; min-width: max-content; }
     span.math.display.numbered { counter-increment: katexEqnNo; }
     @media (max-width: 480px) { .katex { font-size: 1.1em; } }
 
