@@ -38,7 +38,7 @@ private func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-private let defaultTileRows = 128
+private let defaultTileRows = 256
 private let defaultTileCols = 2048
 
 private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threads: Int, reps: Int, seed: UInt64) -> (times: [Double], cpu: [Double], flops: Double, checksum: Double) {

@@ -121,7 +121,7 @@ public func naiveSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matrix<T>, causal: Bool = false,
-                                           scale: T? = nil, tileRows: Int = 128, tileCols: Int = 2048,
+                                           scale: T? = nil, tileRows: Int = 256, tileCols: Int = 2048,
                                            threads: Int = 1) -> Matrix<T> {
     checkAttentionShapes(q, k, v, causal: causal, "tiledSoftmaxAttention")
     precondition(tileRows >= 1 && tileCols >= 1, "tiledSoftmaxAttention: tile sizes must be ≥ 1")

@@ -114,12 +114,43 @@ func simdExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
     return er * scale
 }
 
+/// eˣ for sixteen floats (see the comment at the top of VectorMath.swift).
+@inline(__always)
+func simdExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    let lo = SIMD16<Float>(repeating: -87.3), hi = SIMD16<Float>(repeating: 88.7)
+    if _slowPath(any((x .< lo) .| (x .> hi) .| (x .!= x))) {
+        var out = SIMD16<Float>()
+        for i in 0..<16 { out[i] = Glibc.expf(x[i]) }
+        return out
+    }
+    let log2e = SIMD16<Float>(repeating: 1.44269504088896341)
+    let shifter = SIMD16<Float>(repeating: expShifterF)
+    let t = x * log2e + shifter
+    let k = t - shifter
+    let ln2hi = SIMD16<Float>(repeating: 0.693359375)
+    let ln2lo = SIMD16<Float>(repeating: -2.12194440e-4)
+    let r = (x - k * ln2hi) - k * ln2lo
+    // e^r − 1 − r = r²·q(r), q of degree 5 (coefficients 1/(j+2)!), Estrin's scheme.
+    let r2 = r * r, r4 = r2 * r2
+    let a0 = fma(r, SIMD16(repeating: 1.0 / 6.0), SIMD16(repeating: 0.5))
+    let a1 = fma(r, SIMD16(repeating: 1.0 / 120.0), SIMD16(repeating: 1.0 / 24.0))
+    let a2 = fma(r, SIMD16(repeating: 1.0 / 5040.0), SIMD16(repeating: 1.0 / 720.0))
+    let q = fma(r4, a2, fma(r2, a1, a0))
+    let er = SIMD16<Float>(repeating: 1.0) + fma(r2, q, r)
+    let bits = unsafeBitCast(t, to: SIMD16<UInt32>.self)
+    let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD16<Float>.self)
+    return er * scale
+}
+
 /// a·b + c with one rounding (vfmadd on AVX2 targets).
 @inline(__always) func fma(_ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: SIMD4<Double>) -> SIMD4<Double> {
     c.addingProduct(a, b)
 }
 /// a·b + c with one rounding (vfmadd on AVX2 targets).
 @inline(__always) func fma(_ a: SIMD8<Double>, _ b: SIMD8<Double>, _ c: SIMD8<Double>) -> SIMD8<Double> {
+    c.addingProduct(a, b)
+}
+@inline(__always) func fma(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> {
     c.addingProduct(a, b)
 }
 @inline(__always) func fma(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
@@ -137,6 +168,12 @@ func simdExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
 }
 @inline(__always) private func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+}
+@inline(__always) private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+@inline(__always) private func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 @inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
@@ -221,26 +258,28 @@ func expBufferF(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
     }
 }
 
+/// The Float softmax kernel: 32 floats per step as two SIMD16 vectors (AVX-512 registers
+/// when built for such a CPU, pairs of AVX2 registers otherwise).
 func expShiftSumF(_ p: UnsafeMutablePointer<Float>, _ count: Int, _ shift: Float) -> Float {
-    let s = SIMD8<Float>(repeating: shift)
-    var acc0 = SIMD8<Float>(repeating: 0), acc1 = SIMD8<Float>(repeating: 0)
+    let s = SIMD16<Float>(repeating: shift)
+    var acc0 = SIMD16<Float>(repeating: 0), acc1 = SIMD16<Float>(repeating: 0)
     var i = 0
-    while i &+ 16 <= count {
-        let e0 = simdExp(load8(p + i) - s)
-        let e1 = simdExp(load8(p + (i &+ 8)) - s)
-        store8(e0, p + i)
-        store8(e1, p + (i &+ 8))
+    while i &+ 32 <= count {
+        let e0 = simdExp(load16(p + i) - s)
+        let e1 = simdExp(load16(p + (i &+ 16)) - s)
+        store16(e0, p + i)
+        store16(e1, p + (i &+ 16))
         acc0 += e0
         acc1 += e1
-        i &+= 16
-    }
-    while i &+ 8 <= count {
-        let e0 = simdExp(load8(p + i) - s)
-        store8(e0, p + i)
-        acc0 += e0
-        i &+= 8
+        i &+= 32
     }
     var total = (acc0 + acc1).sum()
+    while i &+ 8 <= count {
+        let e0 = simdExp(load8(p + i) - SIMD8(repeating: shift))
+        store8(e0, p + i)
+        total += e0.sum()
+        i &+= 8
+    }
     while i < count {
         let e = Glibc.expf(p[i] - shift)
         p[i] = e

@@ -70,7 +70,7 @@ func ulpDistance(_ a: Float, _ b: Float) -> Float {
     }
 
     @Test func expShiftSumAndMax() {
-        for count in [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 20, 33, 100, 1001] {
+        for count in [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 20, 31, 32, 33, 41, 100, 1001] {
             var g = RandomSource(seed: UInt64(count))
             let xs = (0..<count).map { _ in g.normal() * 3 }
             var ys = xs
@@ -86,6 +86,15 @@ func ulpDistance(_ a: Float, _ b: Float) -> Float {
             let xf = xs.map { Float($0) }
             let mf = xf.withUnsafeBufferPointer { Float.vectorMax($0.baseAddress!, count: count) }
             #expect(mf == (xf.max() ?? -.infinity))
+            // Float: 32 lanes per step (two SIMD16), then 8, then scalar.
+            var yf = xf
+            let sumf = yf.withUnsafeMutableBufferPointer { Float.vectorExpShiftSum($0.baseAddress!, count: count, shift: 0.5) }
+            var reff = 0.0
+            for (x, y) in zip(xf, yf) {
+                #expect(ulpDistance(y, Glibc.expf(x - 0.5)) <= 2)
+                reff += Double(Glibc.expf(x - 0.5))
+            }
+            #expect(abs(Double(sumf) - reff) <= 1e-6 * max(reff, 1))
         }
     }
 
