@@ -11,7 +11,7 @@ struct Serve: ParsableCommand {
         Serves the index at http://HOST:PORT/ and each article at /NAME.html (and /NAME.md), rendered \
         through the result cache on first request and again after every change of its file. A failing \
         article shows its errors in the page. New and removed *.md files under the folders given are \
-        picked up; a rebuilt libWeaveArticle.so re-renders every article. Ctrl-C stops the server \
+        picked up; a rebuilt libWeaveArticle.so or an edited weave.yml re-renders every article. Ctrl-C stops the server \
         (exit status 0); status 2 for usage errors or a port that cannot be bound.
         """)
 
@@ -48,6 +48,15 @@ struct Serve: ParsableCommand {
             ArticleRunner(toolchain: try Toolchain.locate(kit: opts.kit, cacheDirectory: runner.options.cacheDirectory), options: runner.options)
         }
         c.frontMatterDefaults = common.defaults(config)
+        // weave.yml is watched: an edit re-renders every article with the new settings.
+        let cwd = FileManager.default.currentDirectoryPath
+        c.configFile = config.path.map { $0.hasPrefix("/") ? $0 : FileIO.join(cwd, $0) } ?? FileIO.join(cwd, "weave.yml")
+        c.reconfigure = {
+            let changed = ProjectConfig.load(from: cwd)
+            if let e = changed.diagnostics.first(where: \.isError) { throw ReconfigureError(text: e.description) }
+            for w in changed.diagnostics { Console.error(w.description) }
+            return (try opts.makeRunner(changed), opts.defaults(changed))
+        }
         c.verbose = common.verbose
         var assets = HTMLPage.MathAssets(rawValue: katex ?? "local") ?? .local
         if assets == .local && !FileIO.exists(c.katexDirectory + "/katex.min.js") {
@@ -91,4 +100,10 @@ final class Outcome: @unchecked Sendable {
     private var message: String?
     func fail(_ s: String) { lock.lock(); message = s; lock.unlock() }
     var error: String? { lock.lock(); defer { lock.unlock() }; return message }
+}
+
+/// Why an edited `weave.yml` was not taken (the server keeps the previous settings).
+struct ReconfigureError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
 }

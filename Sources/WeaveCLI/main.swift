@@ -85,24 +85,31 @@ struct RunOptions: ParsableArguments {
     var renderedDirectory: Bool { paths.contains { FileIO.isDirectory($0) } }
 
     func runner(_ c: ProjectConfig) throws -> ArticleRunner {
+        if noSandbox {
+            Console.error("warning: --no-sandbox: article programs run with your rights, network and files")
+        }
+        do {
+            return try makeRunner(c)
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// The runner for a configuration, command-line options first; throws what is wrong
+    /// (no sandbox available, no article kit) instead of exiting (`weave serve` rebuilds
+    /// it when `weave.yml` changes).
+    func makeRunner(_ c: ProjectConfig) throws -> ArticleRunner {
         var exec = ExecutionOptions()
         if let t = c.timeout { exec.timeout = t }
         exec.timeoutOverride = timeout
         exec.useCache = !noCache
         exec.cacheDirectory = cacheDir ?? c.cacheDirectory ?? ".weave-cache"
         exec.sandbox = c.sandbox
-        if noSandbox {
-            exec.sandbox.enabled = false
-            Console.error("warning: --no-sandbox: article programs run with your rights, network and files")
-        }
-        do {
-            if exec.sandbox.enabled { try Sandbox.check() }
-            let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: exec.cacheDirectory)
-            return ArticleRunner(toolchain: toolchain, options: exec)
-        } catch {
-            Console.error("\(error)")
-            throw ExitCode(2)
-        }
+        if noSandbox { exec.sandbox.enabled = false }
+        if exec.sandbox.enabled { try Sandbox.check() }
+        let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: exec.cacheDirectory)
+        return ArticleRunner(toolchain: toolchain, options: exec)
     }
 
     func defaults(_ c: ProjectConfig) -> [String: String] {

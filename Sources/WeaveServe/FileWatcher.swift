@@ -82,9 +82,14 @@ final class PreviewWatcher: @unchecked Sendable {
     private var kitPending = false
     private var lastCollectError: String?
     private var lastKitError: String?
+    /// The project configuration and how to apply it again (nil: not watched).
+    let configFile: String?
+    let reconfigure: (@Sendable () throws -> (ArticleRunner, [String: String]))?
+    private var configDetector = ChangeDetector()
 
     init(paths: [String], articles: [Article], interval: Double, site: PreviewSite, kitFiles: [String],
-         relocate: (@Sendable () throws -> ArticleRunner)?, log: @escaping @Sendable (String) -> Void) {
+         relocate: (@Sendable () throws -> ArticleRunner)?, log: @escaping @Sendable (String) -> Void,
+         configFile: String? = nil, reconfigure: (@Sendable () throws -> (ArticleRunner, [String: String]))? = nil) {
         self.paths = paths
         self.articles = articles
         self.interval = interval
@@ -92,8 +97,11 @@ final class PreviewWatcher: @unchecked Sendable {
         self.kitFiles = kitFiles
         self.relocate = relocate
         self.log = log
+        self.configFile = configFile
+        self.reconfigure = reconfigure
         detector.baseline(articles.map(\.path))
         kitDetector.baseline(kitFiles)
+        if let configFile { configDetector.baseline([configFile]) }
     }
 
     func start() {
@@ -144,6 +152,22 @@ final class PreviewWatcher: @unchecked Sendable {
         let byPath = Dictionary(articles.map { ($0.path, $0.outputName) }, uniquingKeysWith: { a, _ in a })
         let changed = detector.poll(articles.map(\.path)).compactMap { byPath[$0] }
         if !changed.isEmpty { site.changed(changed) }
+
+        // weave.yml: new execution settings (timeout, sandbox, cache folder, defaults)
+        // apply to every article. A broken file keeps the settings in use.
+        if let configFile, let reconfigure, !configDetector.poll([configFile]).isEmpty {
+            do {
+                let (runner, defaults) = try reconfigure()
+                var build = site.currentBuild
+                build.runner = runner
+                build.frontMatterDefaults = defaults
+                log("weave serve: \(FileIO.basename(configFile)) changed; re-rendering every article")
+                site.setBuild(build)
+            } catch {
+                log("\(error)")
+                log("weave serve: \(FileIO.basename(configFile)) not applied; the previous settings stay in use")
+            }
+        }
 
         // The article kit: a rebuilt Compute changes every article's cache key.
         guard let relocate else { return }

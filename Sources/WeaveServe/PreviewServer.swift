@@ -33,6 +33,10 @@ public struct PreviewServer: Sendable {
         /// Locates the article kit again after it changed on disk (a rebuilt Compute).
         public var relocateRunner: (@Sendable () throws -> ArticleRunner)?
         public var frontMatterDefaults: [String: String] = [:]
+        /// The project's `weave.yml` (watched, also before it exists), and how to build the
+        /// runner and front matter defaults from it again after an edit.
+        public var configFile: String?
+        public var reconfigure: (@Sendable () throws -> (ArticleRunner, [String: String]))?
         /// Where pages load KaTeX from: `.local` serves `katexDirectory` at `/katex/`.
         public var mathAssets: HTMLPage.MathAssets = .local
         public var katexDirectory: String = "/usr/share/javascript/katex"
@@ -73,7 +77,8 @@ public struct PreviewServer: Sendable {
                 + ["Compute", "WeaveRuntime"].map { t.modulesDirectory + "/\($0).swiftmodule" }
         }
         let watcher = PreviewWatcher(paths: c.paths, articles: articles, interval: c.pollInterval, site: site,
-                                     kitFiles: kitFiles, relocate: c.runner == nil ? nil : c.relocateRunner, log: log)
+                                     kitFiles: kitFiles, relocate: c.runner == nil ? nil : c.relocateRunner, log: log,
+                                     configFile: c.configFile, reconfigure: c.runner == nil ? nil : c.reconfigure)
         let shutdown = Shutdown(hub: hub, site: site, watcher: watcher)
 
         let router = Router()

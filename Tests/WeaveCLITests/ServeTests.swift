@@ -125,6 +125,41 @@ struct ServeTests {
         #expect(try server.wait(timeout: 15) == 0)
     }
 
+    @Test func anEditedConfigurationReRendersEveryArticle() async throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        try t.write("n/x.md", Self.article("let v = 6 * 7"))
+        let server = try ServeProcess(["serve", "n", "--port", "0", "--jobs", "1"], cwd: t.path)
+        defer { server.terminate() }
+        let line = try server.firstLine(timeout: 30)
+        let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) })
+        let page = try await HTTP.get(base + "/x.html")
+        #expect(page.body.contains("let v = 6 * 7"))  // code shown (echo defaults to true)
+
+        // A weave.yml appears with echo: false: the page is rendered again without the code.
+        let events = EventStream(url: base + "/__weave/events")
+        try events.waitFor(": connected", timeout: 10)
+        var mark = events.text.count
+        try t.write("weave.yml", "execute:\n  echo: false\n")
+        try events.waitFor("event: reload\ndata: x\n\n", after: mark, timeout: 60)
+        let quiet = try await HTTP.get(base + "/x.html")
+        #expect(!quiet.body.contains("let v = 6 * 7"))
+        #expect(quiet.body.contains("The value is <span class=\"inline-value\">42</span>."))
+        #expect(server.stderr.contains("weave serve: weave.yml changed; re-rendering every article"))
+
+        // A broken edit is reported with its line and not applied.
+        mark = events.text.count
+        try t.write("weave.yml", "execute:\n  echo: false\ntimeout: soon\n")
+        let deadline = Date().addingTimeInterval(20)
+        while !server.stderr.contains("not applied") && Date() < deadline { usleep(100_000) }
+        #expect(server.stderr.contains("weave.yml:3:1: error: 'timeout' must be a positive number of seconds"), "\(server.stderr)")
+        #expect(server.stderr.contains("weave serve: weave.yml not applied; the previous settings stay in use"))
+        #expect(!(try await HTTP.get(base + "/x.html")).body.contains("let v = 6 * 7"))
+
+        server.interrupt()
+        #expect(try server.wait(timeout: 15) == 0)
+    }
+
     @Test func aRebuiltKitReRendersEveryArticle() async throws {
         let t = try TempDir()
         defer { t.cleanup() }
