@@ -120,13 +120,7 @@ struct RunOptions: ParsableArguments {
     func print(_ r: Build.Report, written: Bool?) {
         for d in r.diagnostics { Console.error(d.description) }
         guard verbose else { return }
-        var line = "\(r.article.path): "
-        switch r.status {
-        case .cached?: line += "cached"
-        case .ran(let s, let reason)?: line += String(format: "compiled and ran in %.2f s (stale: %@)", s, reason)
-        case .nothingToRun?: line += "no code to run"
-        case nil: line += r.failed ? "not run" : "not executed"
-        }
+        var line = "\(r.article.path): \(r.runSummary)"
         if r.failed { line += "; FAILED" }
         if let w = written { line += w ? (r.failed ? "; written with its errors shown" : "; written") : "; not written (earlier output kept)" }
         Console.error(line)

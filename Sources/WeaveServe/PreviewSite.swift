@@ -281,13 +281,7 @@ final class PreviewSite: @unchecked Sendable {
         let r = p.report
         for d in r.diagnostics where d.isError { log(d.description) }
         guard verbose else { return }
-        var line = "\(r.article.path): "
-        switch r.status {
-        case .cached?: line += "cached"
-        case .ran(let s, let reason)?: line += String(format: "compiled and ran in %.2f s (stale: %@)", s, reason)
-        case .nothingToRun?: line += "no code to run"
-        case nil: line += "not run"
-        }
+        var line = "\(r.article.path): \(r.runSummary)"
         line += r.failed ? "; FAILED" : "; rendered"
         line += String(format: " (%.2f s)", p.seconds)
         log(line)

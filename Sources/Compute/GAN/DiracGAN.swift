@@ -493,16 +493,10 @@ func ganDiracField(loss: DiracGANLoss, k: Int, r: [Double], gamma: Double,
             dy[i] = r[i] - y[k + i] - coef * y[i]
             dy[k + i] = y[i]
         }
-    case let .ganQP(l):
-        let dn = d2.squareRoot()
-        let coef = dn > 0 ? q / (l * dn) : 0
-        for i in 0..<k {
-            let d = r[i] - y[k + i]
-            dy[i] = d - coef * d
-            dy[k + i] = y[i]
-        }
-    case let .ganQPPhiNorm(l):
-        let n = p2.squareRoot()
+    case let .ganQP(l), let .ganQPPhiNorm(l):
+        // The two readings of GAN-QP's norm: ‖d‖ (the post) or ‖φ‖ (its author's code).
+        var n = p2.squareRoot()
+        if case .ganQP = loss { n = d2.squareRoot() }
         let coef = n > 0 ? q / (l * n) : 0
         for i in 0..<k {
             let d = r[i] - y[k + i]

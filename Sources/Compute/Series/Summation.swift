@@ -127,6 +127,42 @@ struct RichardsonTracker {
     }
 }
 
+/// The bookkeeping of an acceleration whose order grows one step at a time (Levin, Aitken,
+/// Wynn ε): the trace, the estimate with the smallest finite error so far, and when to stop
+/// (the tolerance is met, or 10 orders in a row brought no smaller error).
+struct OrderSearch {
+    var trace: [AcceleratedValue] = []
+    var best: AcceleratedValue?
+    var sinceBest = 0
+    var converged = false
+
+    /// Records the next order's estimate; returns true when the search should stop.
+    mutating func record(_ est: AcceleratedValue, tolerance: Double) -> Bool {
+        trace.append(est)
+        if est.errorEstimate.isFinite && (best == nil || est.errorEstimate < best!.errorEstimate) {
+            best = est
+            sinceBest = 0
+        } else {
+            sinceBest += 1
+        }
+        if est.errorEstimate <= tolerance * abs(est.value) {
+            converged = true
+            best = est
+            return true
+        }
+        return sinceBest >= 10
+    }
+
+    /// The result: the best estimate, or `fallback` with an infinite error when none was finite.
+    func estimate(fallback: Double, method: AccelerationMethod, reason: String, termsUsed: Int,
+                  lastIndex: Int, tolerance: Double) -> LimitEstimate {
+        let result = best ?? AcceleratedValue(value: fallback, errorEstimate: .infinity, method: method, termsUsed: termsUsed)
+        return LimitEstimate(value: result.value, errorEstimate: result.errorEstimate, method: result.method,
+                             reason: reason, termsUsed: termsUsed, lastIndex: lastIndex,
+                             converged: converged, tolerance: tolerance, trace: trace)
+    }
+}
+
 /// Multiples of 1/2 within 1/2 of an estimated exponent (and > 0): the candidates tried
 /// when the exponent is not given.
 func candidateExponents(around p: Double) -> [Double] {
@@ -346,10 +382,7 @@ struct SeriesDriver {
     }
 
     mutating func nonlinear(_ method: LimitMethod, tolerance: Double, reason: String) -> LimitEstimate {
-        var trace: [AcceleratedValue] = []
-        var best: AcceleratedValue?
-        var sinceBest = 0
-        var converged = false
+        var search = OrderSearch()
         var k = method == .levin(.v) ? 4 : 3
         while ensureNonzero(k) {
             let est: AcceleratedValue
@@ -361,15 +394,7 @@ struct SeriesDriver {
             default:
                 est = Acceleration.wynnEpsilon((1...k).map { nonzeroPrefix[$0].value })
             }
-            trace.append(est)
-            if est.errorEstimate.isFinite && (best == nil || est.errorEstimate < best!.errorEstimate) {
-                best = est
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-            }
-            if est.errorEstimate <= tolerance * abs(est.value) { converged = true; best = est; break }
-            if sinceBest >= 10 { break }
+            if search.record(est, tolerance: tolerance) { break }
             k += 1
         }
         let fallbackMethod: AccelerationMethod = {
@@ -379,11 +404,8 @@ struct SeriesDriver {
             default: return .wynnEpsilon
             }
         }()
-        let result = best ?? AcceleratedValue(value: prefix[prefix.count - 1].value, errorEstimate: .infinity,
-                                              method: fallbackMethod, termsUsed: terms.count)
-        return LimitEstimate(value: result.value, errorEstimate: result.errorEstimate, method: result.method,
-                             reason: reason, termsUsed: terms.count, lastIndex: lastIndex,
-                             converged: converged, tolerance: tolerance, trace: trace)
+        return search.estimate(fallback: prefix[prefix.count - 1].value, method: fallbackMethod, reason: reason,
+                               termsUsed: terms.count, lastIndex: lastIndex, tolerance: tolerance)
     }
 }
 
@@ -574,58 +596,28 @@ struct SequenceDriver {
 
     mutating func levin(_ variant: LevinVariant, tolerance: Double, reason: String) -> LimitEstimate {
         // Series with partial sums s_start, s_(start+1), …: a_0 = s_start, a_j = differences.
-        var trace: [AcceleratedValue] = []
-        var best: AcceleratedValue?
-        var sinceBest = 0
-        var converged = false
+        var search = OrderSearch()
         var k = variant == .v ? 4 : 3
         while sequence.start + k - 1 <= maxIndex {
             var a = [value(sequence.start)]
             for n in sequence.start..<(sequence.start + k - 1) { a.append(value(n + 1) - value(n)) }
             if a.dropFirst().contains(0) { break }
-            let est = Acceleration.levin(terms: a, variant: variant)
-            trace.append(est)
-            if est.errorEstimate.isFinite && (best == nil || est.errorEstimate < best!.errorEstimate) {
-                best = est
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-            }
-            if est.errorEstimate <= tolerance * abs(est.value) { converged = true; best = est; break }
-            if sinceBest >= 10 { break }
+            if search.record(Acceleration.levin(terms: a, variant: variant), tolerance: tolerance) { break }
             k += 1
         }
-        let result = best ?? AcceleratedValue(value: value(sequence.start), errorEstimate: .infinity,
-                                              method: .levin(variant, beta: 1), termsUsed: values.count)
-        return LimitEstimate(value: result.value, errorEstimate: result.errorEstimate, method: result.method,
-                             reason: reason, termsUsed: values.count, lastIndex: lastIndex,
-                             converged: converged, tolerance: tolerance, trace: trace)
+        return search.estimate(fallback: value(sequence.start), method: .levin(variant, beta: 1), reason: reason,
+                               termsUsed: values.count, lastIndex: lastIndex, tolerance: tolerance)
     }
 
     mutating func nonlinear(_ method: LimitMethod, tolerance: Double, reason: String) -> LimitEstimate {
-        var trace: [AcceleratedValue] = []
-        var best: AcceleratedValue?
-        var sinceBest = 0
-        var converged = false
+        var search = OrderSearch()
         var k = 3
         while sequence.start + k - 1 <= maxIndex {
             let s = (0..<k).map { value(sequence.start + $0) }
-            let est = method == .aitken ? Acceleration.aitken(s) : Acceleration.wynnEpsilon(s)
-            trace.append(est)
-            if est.errorEstimate.isFinite && (best == nil || est.errorEstimate < best!.errorEstimate) {
-                best = est
-                sinceBest = 0
-            } else {
-                sinceBest += 1
-            }
-            if est.errorEstimate <= tolerance * abs(est.value) { converged = true; best = est; break }
-            if sinceBest >= 10 { break }
+            if search.record(method == .aitken ? Acceleration.aitken(s) : Acceleration.wynnEpsilon(s), tolerance: tolerance) { break }
             k += 1
         }
-        let result = best ?? AcceleratedValue(value: value(sequence.start), errorEstimate: .infinity,
-                                              method: method == .aitken ? .aitken : .wynnEpsilon, termsUsed: values.count)
-        return LimitEstimate(value: result.value, errorEstimate: result.errorEstimate, method: result.method,
-                             reason: reason, termsUsed: values.count, lastIndex: lastIndex,
-                             converged: converged, tolerance: tolerance, trace: trace)
+        return search.estimate(fallback: value(sequence.start), method: method == .aitken ? .aitken : .wynnEpsilon,
+                               reason: reason, termsUsed: values.count, lastIndex: lastIndex, tolerance: tolerance)
     }
 }

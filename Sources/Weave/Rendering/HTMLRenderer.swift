@@ -255,28 +255,7 @@ public struct HTMLRenderer {
         // MARK: Math, inline values, cells
 
         mutating func renderMath(_ index: Int) {
-            let m = r.document.math[index]
-            // `{#eq-…}` labels become ids here; a `\label{…}` inside the TeX becomes the
-            // span's id in the page script (the TeX itself stays as written).
-            let id = m.label
-            switch m.kind {
-            case .dollarInline, .parenInline:
-                w.put("<span class=\"math inline\">\\("); w.escapeMath(m.tex); w.put("\\)</span>")
-            case .dollarDisplay, .bracketDisplay:
-                let tag = r.numbering.taggedDisplay[index]
-                w.put(tag == nil ? "<span class=\"math display\"" : "<span class=\"math display numbered\"")
-                if let l = id { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
-                w.put(">\\[")
-                w.escapeMath(m.tex)
-                if let n = tag { w.put("\\tag{\(n)}") }
-                w.put("\\]</span>")
-            case .environment:
-                w.put(m.isDisplay ? "<span class=\"math display\"" : "<span class=\"math inline\"")
-                if let l = id { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
-                w.put(">")
-                w.escapeMath(m.tex)
-                w.put("</span>")
-            }
+            HTMLRenderer.writeMath(r.document.math[index], tag: r.numbering.taggedDisplay[index], into: &w)
         }
 
         mutating func renderInline(_ index: Int) {
@@ -406,5 +385,32 @@ enum Slug {
             else if ch.properties.isAlphabetic || ch.properties.numericType != nil { out.unicodeScalars.append(ch) }
         }
         return out
+    }
+}
+
+extension HTMLRenderer {
+    /// Writes a math span in pandoc's HTML form (DESIGN.md §2): `\(…\)` / `\[…\]` inside
+    /// `span.math.inline` / `span.math.display`, environments verbatim, the TeX escaped only
+    /// for `&<>`; a numbered display (`tag`) gets the `numbered` class and `\tag{n}`, a
+    /// `{#eq-…}` label becomes the span's id (a `\label{…}` inside the TeX becomes its id in
+    /// the page script; the TeX stays as written).
+    static func writeMath(_ m: MathSpan, tag: Int?, into w: inout ByteWriter) {
+        switch m.kind {
+        case .dollarInline, .parenInline:
+            w.put("<span class=\"math inline\">\\("); w.escapeMath(m.tex); w.put("\\)</span>")
+        case .dollarDisplay, .bracketDisplay:
+            w.put(tag == nil ? "<span class=\"math display\"" : "<span class=\"math display numbered\"")
+            if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
+            w.put(">\\[")
+            w.escapeMath(m.tex)
+            if let n = tag { w.put("\\tag{\(n)}") }
+            w.put("\\]</span>")
+        case .environment:
+            w.put(m.isDisplay ? "<span class=\"math display\"" : "<span class=\"math inline\"")
+            if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
+            w.put(">")
+            w.escapeMath(m.tex)
+            w.put("</span>")
+        }
     }
 }

@@ -166,29 +166,12 @@ package enum RenderInvariants {
         return out
     }
 
-    /// The HTML of math span `index` as `HTMLRenderer` must write it (DESIGN.md §2, plus
-    /// the `numbered` class and `\tag{n}` of a numbered display and the `id` of a
-    /// `{#eq-…}` label; the `math` environment is inline).
+    /// The HTML of math span `index` as `HTMLRenderer.writeMath` writes it (the form itself
+    /// is pinned literally by MathProtectionTests); the invariant is that it appears exactly
+    /// once in the page.
     static func pandocForm(_ m: MathSpan, index: Int, numbering: Numbering) -> [UInt8] {
         var w = ByteWriter()
-        switch m.kind {
-        case .dollarInline, .parenInline:
-            w.put("<span class=\"math inline\">\\("); w.escapeMath(m.tex); w.put("\\)</span>")
-        case .dollarDisplay, .bracketDisplay:
-            let tag = numbering.taggedDisplay[index]
-            w.put(tag == nil ? "<span class=\"math display\"" : "<span class=\"math display numbered\"")
-            if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
-            w.put(">\\[")
-            w.escapeMath(m.tex)
-            if let n = tag { w.put("\\tag{\(n)}") }
-            w.put("\\]</span>")
-        case .environment:
-            w.put(m.isDisplay ? "<span class=\"math display\"" : "<span class=\"math inline\"")
-            if let l = m.label { w.put(" id=\""); w.escapeHTML(l); w.put("\"") }
-            w.put(">")
-            w.escapeMath(m.tex)
-            w.put("</span>")
-        }
+        HTMLRenderer.writeMath(m, tag: numbering.taggedDisplay[index], into: &w)
         return w.bytes
     }
 

@@ -35,6 +35,18 @@ public struct Build: Sendable {
         public var errors: [String] = []
         /// The article failed: an error in parsing, a block, or a claim.
         public var failed: Bool { diagnostics.contains(where: \.isError) }
+
+        /// How its code went, as `-v` reports it: "cached", "compiled and ran in 1.23 s
+        /// (stale: …)", "no code to run", or "not run" (stopped by an error before running)
+        /// / "not executed" (no runner).
+        public var runSummary: String {
+            switch status {
+            case .cached?: return "cached"
+            case .ran(let s, let reason)?: return String(format: "compiled and ran in %.2f s (stale: %@)", s, reason)
+            case .nothingToRun?: return "no code to run"
+            case nil: return failed ? "not run" : "not executed"
+            }
+        }
     }
 
     /// Runs every article; `complete` is called on the worker thread as soon as an article
