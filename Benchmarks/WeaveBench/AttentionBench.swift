@@ -6,7 +6,9 @@ import Compute
 // weave-bench attention KERNEL DTYPE N D THREADS REPS [SEED]
 //   KERNEL: naive (materialising), tiled (streaming softmax = softmaxAttention), linear
 //           (elu+1, non-causal), linear_causal, performer (m = 256), vq (encoder form, c = 512),
-//           gemm (N×N·N×N), exp (n² exponentials); append _causal to naive / tiled.
+//           gemm (N×N·N×N), exp (n² exponentials); append _causal to naive / tiled;
+//           tiled_blas[_causal]: the tiled algorithm on its BLAS kernel (two GEMMs per tile)
+//           instead of the fused one.
 //   DTYPE: f32 | f64.  THREADS: Dispatch workers for our kernels and OpenBLAS threads.
 // Prints one line: `kernel dtype n d threads median_ms min_ms gflops maxrss_mb checksum cpu_median_ms cpu_min_ms`
 // (wall-clock times, then process CPU time, which is robust to other load for 1 thread).
@@ -38,8 +40,8 @@ private func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-private let defaultTileRows = 256
-private let defaultTileCols = 2048
+private let defaultTileRows = 96
+private let defaultTileCols = 512
 
 private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threads: Int, reps: Int, seed: UInt64) -> (times: [Double], cpu: [Double], flops: Double, checksum: Double) {
     var rng = RandomSource(seed: seed)
@@ -65,6 +67,14 @@ private func runKernel<T: Real>(_: T.Type, kernel: String, n: Int, d: Int, threa
     case "tiled_causal":
         flops = 2 * nn * nn * dd
         body = { tiledSoftmaxAttention(q, k, v, causal: true, tileRows: tileRows, tileCols: tileCols, threads: threads) }
+    case "tiled_blas":
+        flops = 4 * nn * nn * dd
+        body = { tiledSoftmaxAttention(q, k, v, tileRows: tileRows, tileCols: tileCols, threads: threads, kernel: .blas) }
+    case "tiled_blas_causal":
+        flops = 2 * nn * nn * dd
+        body = {
+            tiledSoftmaxAttention(q, k, v, causal: true, tileRows: tileRows, tileCols: tileCols, threads: threads, kernel: .blas)
+        }
     case "linear":
         flops = 4 * nn * dd * dd
         body = { linearAttention(q, k, v) }

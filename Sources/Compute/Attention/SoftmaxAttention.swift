@@ -106,23 +106,31 @@ public func naiveSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
 /// equal to `softmaxAttention` up to round-off, without ever forming the n×m matrix.
 ///
 /// For each block of `tileRows` queries it keeps the running row maxima mᵢ, denominators ℓᵢ
-/// and unnormalised outputs Oᵢ; for each tile of `tileCols` keys it forms S = s·Q_b K_tᵀ
-/// (dgemm), then m′ = max(m, rowmax S), P = exp(S − m′), ℓ ← e^{m−m′}ℓ + rowsum P,
-/// O ← e^{m−m′}O + P·V_t (dgemm), and finally O/ℓ. Causal attention skips the tiles above
-/// the diagonal and masks the diagonal ones.
+/// and unnormalised outputs Oᵢ; for each tile of `tileCols` keys it forms S = s·Q_b K_tᵀ,
+/// then m′ = max(m, rowmax S), P = exp(S − m′), ℓ ← e^{m−m′}ℓ + rowsum P,
+/// O ← e^{m−m′}O + P·V_t, and finally O/ℓ. Causal attention skips the tiles above the
+/// diagonal and masks the diagonal ones. Rows whose Cauchy–Schwarz bound keeps exp in range
+/// use that bound as mᵢ from the start (no max pass, no rescaling; see `flashBlock`).
+///
+/// Two kernels compute it: on CPUs with AVX-512, the fused kernel of FusedAttention.swift
+/// (scores, exponentials and P·V for six rows at a time in registers and L1; tileRows is
+/// rounded up to a multiple of 6 and tileCols to a multiple of 32 (Double) / 64 (Float));
+/// elsewhere, and for query blocks with a row out of the bounded range, two BLAS calls per
+/// tile (`flashBlock`).
 ///
 /// - Parameters: q n×d, k m×d, v m×dᵥ; `causal` requires m = n; `scale` defaults to 1/√d;
 ///   `tileRows`, `tileCols` ≥ 1; `threads` ≥ 1 query blocks processed in parallel (Dispatch;
-///   while they run, OpenBLAS is set to 1 thread, a process-wide setting, then restored).
+///   while they run, OpenBLAS is set to 1 thread, a process-wide setting, then restored);
+///   `kernel` picks the kernel (`.automatic`: fused with AVX-512, else BLAS).
 /// - Complexity: 4nmd flops (about half with `causal`) + nm exponentials; extra memory
-///   O(threads·tileRows·(tileCols + dᵥ)) besides the n×dᵥ output, i.e. O(n·d) overall.
+///   O(m·d + threads·tileRows·(tileCols + dᵥ)) besides the n×dᵥ output, i.e. O((n + m)·d).
 /// - Reference: Dao et al. 2022, "FlashAttention", Algorithm 1; Milakov & Gimelshein 2018,
 ///   "Online normalizer calculation for softmax".
 @_specialize(where T == Double)
 @_specialize(where T == Float)
 public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: Matrix<T>, causal: Bool = false,
-                                           scale: T? = nil, tileRows: Int = 256, tileCols: Int = 2048,
-                                           threads: Int = 1) -> Matrix<T> {
+                                           scale: T? = nil, tileRows: Int = 96, tileCols: Int = 512,
+                                           threads: Int = 1, kernel: TiledAttentionKernel = .automatic) -> Matrix<T> {
     checkAttentionShapes(q, k, v, causal: causal, "tiledSoftmaxAttention")
     precondition(tileRows >= 1 && tileCols >= 1, "tiledSoftmaxAttention: tile sizes must be ≥ 1")
     precondition(threads >= 1, "tiledSoftmaxAttention: threads must be ≥ 1")
@@ -130,7 +138,10 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
     var out = Matrix<T>(rows: n, cols: dv)
     if n == 0 || dv == 0 { return out }
     let s = defaultScale(scale, d)
-    let br = min(tileRows, n), bc = min(tileCols, m)
+    let fused = kernel == .fused || (kernel == .automatic && fusedAttentionFits)
+    let w = PackedKeys<T>.width
+    let br = fused ? (min(tileRows, n) + fusedRows - 1) / fusedRows * fusedRows : min(tileRows, n)
+    let bc = fused ? (min(tileCols, m) + w - 1) / w * w : min(tileCols, m)
     let blocks = (n + br - 1) / br
     let workers = min(threads, blocks)
     q.withUnsafeBufferPointer { qb in
@@ -142,10 +153,38 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
                     let vp = SharedPointer(base: UnsafeMutablePointer(mutating: vb.baseAddress!))
                     let op = SharedPointer(base: ob.baseAddress!)
                     let keyNorm = maxRowNorm(kp.base, rows: m, cols: d)
-                    let run: @Sendable (Int) -> Void = { w in
-                        flashWorker(q: qp.base, k: kp.base, v: vp.base, out: op.base, n: n, m: m, d: d, dv: dv,
-                                    scale: s, causal: causal, br: br, bc: bc, firstBlock: w, blockStride: workers,
-                                    keyNorm: keyNorm)
+                    let problem = FlashProblem(q: qp.base, k: kp.base, v: vp.base, out: op.base, n: n, m: m, d: d, dv: dv,
+                                               scale: s, causal: causal, br: br, bc: bc, keyNorm: keyNorm)
+                    // The fused kernel's operands: K in panels, V with dᵥ padded to dvp, a multiple
+                    // of W (a copy only when dᵥ is not one already).
+                    let keys = fused ? PackedKeys(kp.base, rows: m, cols: d) : nil
+                    let dvp = (dv + w - 1) / w * w
+                    var paddedV: UnsafeMutablePointer<T>? = nil
+                    if fused && dvp != dv {
+                        let p = UnsafeMutablePointer<T>.allocate(capacity: m * dvp)
+                        p.initialize(repeating: 0, count: m * dvp)
+                        for j in 0..<m { (p + j * dvp).update(from: vp.base + j * dv, count: dv) }
+                        paddedV = p
+                    }
+                    let fusedV = SharedPointer(base: paddedV ?? vp.base)
+                    defer { keys?.deallocate(); paddedV?.deallocate() }
+                    let run: @Sendable (Int) -> Void = { worker in
+                        let flash = FlashScratch<T>(br: br, bc: bc)
+                        let scratch = keys.map { _ in FusedScratch<T>(br: br, bc: bc, d: d, dvp: dvp) }
+                        defer { flash.deallocate(); scratch?.deallocate() }
+                        var block = worker
+                        while block < blocks {
+                            let i0 = block * br, rb = min(br, n - i0)
+                            let allBounded = problem.bounds(i0: i0, rb: rb, into: flash)
+                            if let keys, let scratch, allBounded {
+                                fusedBlock(q: problem.q, keys: keys, v: fusedV.base,
+                                           out: problem.out, m: m, d: d, dv: dv, dvp: dvp, scale: s, causal: causal,
+                                           i0: i0, rb: rb, bc: bc, shifts: flash.rowMax, scratch: scratch)
+                            } else {
+                                flashBlock(problem, i0: i0, rb: rb, scratch: flash)
+                            }
+                            block += workers
+                        }
                     }
                     if workers == 1 {
                         run(0)
@@ -157,6 +196,17 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
         }
     }
     return out
+}
+
+/// The kernels of `tiledSoftmaxAttention`.
+public enum TiledAttentionKernel: Sendable {
+    /// `.fused` on CPUs with AVX-512, `.blas` elsewhere.
+    case automatic
+    /// Scores, exponentials and P·V for six rows at a time in registers (FusedAttention.swift);
+    /// query blocks with a row outside the bounded range still take the BLAS kernel.
+    case fused
+    /// Two BLAS calls per tile (`flashBlock`).
+    case blas
 }
 
 /// max over rows of the Euclidean norm of a row-major rows×cols matrix (0 when rows = 0).
@@ -173,84 +223,112 @@ func maxRowNorm<T: Real>(_ a: UnsafeMutablePointer<T>, rows: Int, cols: Int) -> 
     return best.squareRoot()
 }
 
-/// One worker of `tiledSoftmaxAttention`: query blocks firstBlock, firstBlock + blockStride, …
-/// (interleaved so that causal work is balanced).
-///
-/// The softmax shift of row i need not be the running maximum: any bound bᵢ ≥ maxⱼ sᵢⱼ that
-/// keeps exp(sᵢⱼ − bᵢ) normal gives the same result up to rounding. By Cauchy–Schwarz
-/// |sᵢⱼ| ≤ |scale|·‖qᵢ‖·maxⱼ‖kⱼ‖ =: bᵢ, so every exponent lies in [−2bᵢ, 0]. When 2bᵢ is
-/// within the fast range of `simdExp` (700 for Double, 85 for Float; typical attention
-/// scores give bᵢ ≈ 10) the row starts with its maximum already at bᵢ: no max pass over
-/// the tile and no rescaling of the partial output; the online recurrence below then never
-/// changes the row's maximum. Rows with larger or non-finite bounds keep the running maximum.
-@_specialize(where T == Double)
-@_specialize(where T == Float)
-func flashWorker<T: Real>(q: UnsafeMutablePointer<T>, k: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
-                          out: UnsafeMutablePointer<T>, n: Int, m: Int, d: Int, dv: Int, scale: T, causal: Bool,
-                          br: Int, bc: Int, firstBlock: Int, blockStride: Int, keyNorm: T) {
-    let sTile = UnsafeMutablePointer<T>.allocate(capacity: br * bc)
-    let rowMax = UnsafeMutablePointer<T>.allocate(capacity: br)
-    let rowSum = UnsafeMutablePointer<T>.allocate(capacity: br)
-    let bounded = UnsafeMutablePointer<Bool>.allocate(capacity: br)
-    defer { sTile.deallocate(); rowMax.deallocate(); rowSum.deallocate(); bounded.deallocate() }
-    let limit: T = MemoryLayout<T>.size >= 8 ? 700 : 85
-    var block = firstBlock
-    let blocks = (n + br - 1) / br
-    while block < blocks {
-        let i0 = block * br
-        let rb = min(br, n - i0)
-        let o = out + i0 * dv
+/// The operands of one `tiledSoftmaxAttention` call, shared by its workers (each writes the
+/// output rows of its own query blocks only).
+struct FlashProblem<T: Real>: @unchecked Sendable {
+    let q: UnsafeMutablePointer<T>, k: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>
+    let out: UnsafeMutablePointer<T>
+    let n: Int, m: Int, d: Int, dv: Int
+    let scale: T
+    let causal: Bool
+    let br: Int, bc: Int
+    /// maxⱼ ‖kⱼ‖
+    let keyNorm: T
+
+    /// Starts rows i0..<i0+rb: rowMax[r] = bᵢ = |scale|·‖qᵢ‖·maxⱼ‖kⱼ‖ and bounded[r] = true
+    /// when 2bᵢ is within the fast range of `simdExp` (700 for Double, 85 for Float), else
+    /// rowMax[r] = −∞; rowSum[r] = 0. Returns whether every row is bounded.
+    func bounds(i0: Int, rb: Int, into scratch: FlashScratch<T>) -> Bool {
+        let limit: T = MemoryLayout<T>.size >= 8 ? 700 : 85
+        var all = true
         for r in 0..<rb {
             let qi = q + (i0 + r) * d
             var qq: T = 0
             for c in 0..<d { qq += qi[c] * qi[c] }
             let bound = abs(scale) * qq.squareRoot() * keyNorm
-            bounded[r] = 2 * bound <= limit  // false for NaN and ∞
-            rowMax[r] = bounded[r] ? bound : -T.infinity
-            rowSum[r] = 0
+            let ok = 2 * bound <= limit  // false for NaN and ∞
+            scratch.bounded[r] = ok
+            scratch.rowMax[r] = ok ? bound : -T.infinity
+            scratch.rowSum[r] = 0
+            all = all && ok
         }
-        for e in 0..<(rb * dv) { o[e] = 0 }
-        let kEnd = causal ? min(m, i0 + rb) : m
-        var j0 = 0
-        while j0 < kEnd {
-            let cb = min(bc, kEnd - j0)
-            T.blasGemm(transA: false, transB: true, m: rb, n: cb, k: d, alpha: scale, a: q + i0 * d, lda: d,
-                       b: k + j0 * d, ldb: d, beta: 0, c: sTile, ldc: cb)
-            let diagonal = causal && j0 + cb > i0
-            for r in 0..<rb {
-                let row = sTile + r * cb
-                var len = cb
-                if diagonal { len = max(0, min(cb, i0 + r - j0 + 1)) }
-                if len == 0 {
-                    for j in 0..<cb { row[j] = 0 }
-                    continue
-                }
-                let old = rowMax[r]
-                let tileMax = bounded[r] ? old : T.vectorMax(row, count: len)
-                let newMax = old > tileMax ? old : tileMax
-                let sum = T.vectorExpShiftSum(row, count: len, shift: newMax)
-                for j in len..<cb { row[j] = 0 }
-                if old == -T.infinity {
-                    rowSum[r] = sum
-                } else if old != newMax {
-                    let alpha = T.exp(old - newMax)
-                    rowSum[r] = rowSum[r] * alpha + sum
-                    let orow = o + r * dv
-                    for c in 0..<dv { orow[c] *= alpha }
-                } else {
-                    rowSum[r] += sum
-                }
-                rowMax[r] = newMax
-            }
-            T.blasGemm(transA: false, transB: false, m: rb, n: dv, k: cb, alpha: 1, a: sTile, lda: cb,
-                       b: v + j0 * dv, ldb: dv, beta: 1, c: o, ldc: dv)
-            j0 += cb
-        }
+        return all
+    }
+}
+
+/// Scratch memory of one BLAS worker: the br×bc score tile and per-row state.
+struct FlashScratch<T: Real> {
+    let tile: UnsafeMutablePointer<T>
+    let rowMax: UnsafeMutablePointer<T>, rowSum: UnsafeMutablePointer<T>
+    let bounded: UnsafeMutablePointer<Bool>
+
+    init(br: Int, bc: Int) {
+        tile = .allocate(capacity: br * bc)
+        rowMax = .allocate(capacity: br)
+        rowSum = .allocate(capacity: br)
+        bounded = .allocate(capacity: br)
+    }
+
+    func deallocate() { tile.deallocate(); rowMax.deallocate(); rowSum.deallocate(); bounded.deallocate() }
+}
+
+/// The BLAS kernel of `tiledSoftmaxAttention` for query rows i0..<i0+rb, after
+/// `FlashProblem.bounds` has started them in `scratch`.
+///
+/// The softmax shift of row i need not be the running maximum: any bound bᵢ ≥ maxⱼ sᵢⱼ that
+/// keeps exp(sᵢⱼ − bᵢ) normal gives the same result up to rounding. By Cauchy–Schwarz
+/// |sᵢⱼ| ≤ |scale|·‖qᵢ‖·maxⱼ‖kⱼ‖ =: bᵢ, so every exponent lies in [−2bᵢ, 0]. When 2bᵢ is
+/// within the fast range of `simdExp` (typical attention scores give bᵢ ≈ 10) the row starts
+/// with its maximum already at bᵢ: no max pass over the tile and no rescaling of the partial
+/// output; the online recurrence below then never changes the row's maximum. Rows with
+/// larger or non-finite bounds keep the running maximum.
+@_specialize(where T == Double)
+@_specialize(where T == Float)
+func flashBlock<T: Real>(_ problem: FlashProblem<T>, i0: Int, rb: Int, scratch: FlashScratch<T>) {
+    let q = problem.q, k = problem.k, v = problem.v, d = problem.d, dv = problem.dv, m = problem.m
+    let bc = problem.bc, causal = problem.causal
+    let sTile = scratch.tile, rowMax = scratch.rowMax, rowSum = scratch.rowSum, bounded = scratch.bounded
+    let o = problem.out + i0 * dv
+    for e in 0..<(rb * dv) { o[e] = 0 }
+    let kEnd = causal ? min(m, i0 + rb) : m
+    var j0 = 0
+    while j0 < kEnd {
+        let cb = min(bc, kEnd - j0)
+        T.blasGemm(transA: false, transB: true, m: rb, n: cb, k: d, alpha: problem.scale, a: q + i0 * d, lda: d,
+                   b: k + j0 * d, ldb: d, beta: 0, c: sTile, ldc: cb)
+        let diagonal = causal && j0 + cb > i0
         for r in 0..<rb {
-            let inv = 1 / rowSum[r]
-            let orow = o + r * dv
-            for c in 0..<dv { orow[c] *= inv }
+            let row = sTile + r * cb
+            var len = cb
+            if diagonal { len = max(0, min(cb, i0 + r - j0 + 1)) }
+            if len == 0 {
+                for j in 0..<cb { row[j] = 0 }
+                continue
+            }
+            let old = rowMax[r]
+            let tileMax = bounded[r] ? old : T.vectorMax(row, count: len)
+            let newMax = old > tileMax ? old : tileMax
+            let sum = T.vectorExpShiftSum(row, count: len, shift: newMax)
+            for j in len..<cb { row[j] = 0 }
+            if old == -T.infinity {
+                rowSum[r] = sum
+            } else if old != newMax {
+                let alpha = T.exp(old - newMax)
+                rowSum[r] = rowSum[r] * alpha + sum
+                let orow = o + r * dv
+                for c in 0..<dv { orow[c] *= alpha }
+            } else {
+                rowSum[r] += sum
+            }
+            rowMax[r] = newMax
         }
-        block += blockStride
+        T.blasGemm(transA: false, transB: false, m: rb, n: dv, k: cb, alpha: 1, a: sTile, lda: cb,
+                   b: v + j0 * dv, ldb: dv, beta: 1, c: o, ldc: dv)
+        j0 += cb
+    }
+    for r in 0..<rb {
+        let inv = 1 / rowSum[r]
+        let orow = o + r * dv
+        for c in 0..<dv { orow[c] *= inv }
     }
 }

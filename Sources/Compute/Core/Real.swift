@@ -8,7 +8,7 @@ import Glibc
 /// The scalar functions (`exp`, `log`, …) are Glibc's (`exp`/`expf`, …). The buffer kernels
 /// (`vectorExp`, `vectorExpShiftSum`, `vectorMax`) use SIMD code with Compute's own
 /// exponential (see `simdExp` in VectorMath.swift: range reduction x = k·ln2 + r, |r| ≤ ln2/2,
-/// Taylor polynomial of degree 13 (Double) or 7 (Float), scaling by 2^k through the exponent
+/// a polynomial of degree 11 fitted for relative error (Double) or Taylor's of degree 7 (Float), scaling by 2^k through the exponent
 /// bits; within 2 ulp of Glibc's correctly rounded-in-practice `exp`, tested). Lanes outside
 /// the normal range (results that would be subnormal, overflow, NaN) fall back to Glibc.
 public protocol Real: BLASScalar, Codable {
@@ -31,6 +31,9 @@ public protocol Real: BLASScalar, Codable {
     static func vectorExpShiftSum(_ p: UnsafeMutablePointer<Self>, count: Int, shift: Self) -> Self
     /// max p[i] over i < count (−∞ for count = 0; NaN-propagation unspecified). O(count).
     static func vectorMax(_ p: UnsafePointer<Self>, count: Int) -> Self
+    /// One 512-bit SIMD register of `Self` (`SIMD8<Double>`, `SIMD16<Float>`): the lane type of
+    /// the fused attention kernel (two AVX2 registers when Compute is built without AVX-512).
+    associatedtype Vector: SIMD where Vector.Scalar == Self
 }
 
 extension Double: Real {
@@ -45,6 +48,7 @@ extension Double: Real {
         expShiftSumD(p, count, shift)
     }
     public static func vectorMax(_ p: UnsafePointer<Double>, count: Int) -> Double { maxD(p, count) }
+    public typealias Vector = SIMD8<Double>
 }
 
 extension Float: Real {
@@ -59,4 +63,5 @@ extension Float: Real {
         expShiftSumF(p, count, shift)
     }
     public static func vectorMax(_ p: UnsafePointer<Float>, count: Int) -> Float { maxF(p, count) }
+    public typealias Vector = SIMD16<Float>
 }

@@ -8,9 +8,11 @@ import Glibc
 //   k = round(x / ln 2)  (by adding and subtracting 1.5·2⁵² — the "shifter" trick; the low
 //                         bits of the shifted value are k, so 2ᵏ is built from them),
 //   r = x − k·ln2_hi − k·ln2_lo,  |r| ≤ ln2/2 (ln2_hi has trailing zeros, so k·ln2_hi is exact),
-//   eʳ ≈ 1 + r + r²/2! + … + r¹³/13!   (Double; truncation error < r¹⁴/14! ≈ 4·10⁻¹⁸ relative)
+//   eʳ ≈ 1 + r + r²·q(r), q of degree 9 fitted for relative error (Double; 3.6·10⁻¹⁸,
+//                         Tests/ComputeTests/Core/reference/exp_minimax.py)
 //   eʳ ≈ 1 + r + … + r⁷/7!              (Float;  truncation error < 6·10⁻⁹ relative)
-//   the polynomial r²·q(r) evaluated by Estrin's scheme with fused multiply-adds.
+//   the polynomial r²·q(r) evaluated by Estrin's scheme, k·ln2 subtracted, with fused
+//   multiply-adds.
 //   eˣ = 2ᵏ·eʳ, 2ᵏ built as the bit pattern (k + bias) << mantissa bits.
 // The fast path needs every lane with a normal result: x ∈ [−708.3, 709.7] (Double),
 // [−87.3, 88.7] (Float). Otherwise (subnormal or zero results, overflow, ±∞, NaN) the
@@ -30,24 +32,27 @@ func simdExp(_ x: SIMD8<Double>) -> SIMD8<Double> {
         for i in 0..<8 { out[i] = Glibc.exp(x[i]) }
         return out
     }
-    let log2e = SIMD8<Double>(repeating: 1.4426950408889634)
+    return simdExpInRange(x)
+}
+
+/// eˣ for eight doubles in [−708.3, 709.7] (no range check: outside it the result is wrong).
+@inline(__always)
+func simdExpInRange(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let shifter = SIMD8<Double>(repeating: expShifterD)
-    let t = x * log2e + shifter
+    let t = fma(x, SIMD8(repeating: 1.4426950408889634), shifter)
     let k = t - shifter
-    let ln2hi = SIMD8<Double>(repeating: 6.93147180369123816490e-01)
-    let ln2lo = SIMD8<Double>(repeating: 1.90821492927058770002e-10)
-    let r = (x - k * ln2hi) - k * ln2lo
-    // e^r − 1 − r = r²·q(r), q of degree 11 with coefficients 1/(j+2)!, evaluated by
-    // Estrin's scheme with fused multiply-adds (short dependency chains).
+    // r = x − k·ln2_hi − k·ln2_lo; k·ln2_hi is exact (ln2_hi has 32 trailing zero bits)
+    let r = fma(k, SIMD8(repeating: -1.90821492927058770002e-10), fma(k, SIMD8(repeating: -6.93147180369123816490e-01), x))
+    // e^r − 1 − r = r²·q(r), q of degree 9 fitted for relative error 3.6·10⁻¹⁸ on
+    // |r| ≤ ln2/2 (Tests/ComputeTests/Core/reference/exp_minimax.py), Estrin's scheme.
     let r2 = r * r, r4 = r2 * r2
-    let a0 = fma(r, SIMD8(repeating: 1.0 / 6.0), SIMD8(repeating: 0.5))
-    let a1 = fma(r, SIMD8(repeating: 1.0 / 120.0), SIMD8(repeating: 1.0 / 24.0))
-    let a2 = fma(r, SIMD8(repeating: 1.0 / 5040.0), SIMD8(repeating: 1.0 / 720.0))
-    let a3 = fma(r, SIMD8(repeating: 1.0 / 362880.0), SIMD8(repeating: 1.0 / 40320.0))
-    let a4 = fma(r, SIMD8(repeating: 1.0 / 39916800.0), SIMD8(repeating: 1.0 / 3628800.0))
-    let a5 = fma(r, SIMD8(repeating: 1.0 / 6227020800.0), SIMD8(repeating: 1.0 / 479001600.0))
-    let b0 = fma(r2, a1, a0), b1 = fma(r2, a3, a2), b2 = fma(r2, a5, a4)
-    let q = fma(r4, fma(r4, b2, b1), b0)
+    let a0 = fma(r, SIMD8(repeating: 0.16666666666666412756), SIMD8(repeating: 0.50000000000000106186))
+    let a1 = fma(r, SIMD8(repeating: 0.0083333333334943348889), SIMD8(repeating: 0.041666666666530251132))
+    let a2 = fma(r, SIMD8(repeating: 0.00019841269506790163998), SIMD8(repeating: 0.0013888888943601349476))
+    let a3 = fma(r, SIMD8(repeating: 2.7557586248189413417e-6), SIMD8(repeating: 0.000024801493132647703764))
+    let a4 = fma(r, SIMD8(repeating: 2.5000080062583011105e-8), SIMD8(repeating: 2.7630235104209462861e-7))
+    let b0 = fma(r2, a1, a0), b1 = fma(r2, a3, a2)
+    let q = fma(r4, fma(r4, a4, b1), b0)
     // e^r = 1 + (r + r²·q)  (adding the small part first keeps the last rounding clean)
     let er = SIMD8<Double>(repeating: 1.0) + fma(r2, q, r)
     let bits = unsafeBitCast(t, to: SIMD8<UInt64>.self)
@@ -64,13 +69,16 @@ func simdExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         for i in 0..<16 { out[i] = Glibc.expf(x[i]) }
         return out
     }
-    let log2e = SIMD16<Float>(repeating: 1.44269504088896341)
+    return simdExpInRange(x)
+}
+
+/// eˣ for sixteen floats in [−87.3, 88.7] (no range check: outside it the result is wrong).
+@inline(__always)
+func simdExpInRange(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let shifter = SIMD16<Float>(repeating: expShifterF)
-    let t = x * log2e + shifter
+    let t = fma(x, SIMD16(repeating: 1.44269504088896341), shifter)
     let k = t - shifter
-    let ln2hi = SIMD16<Float>(repeating: 0.693359375)
-    let ln2lo = SIMD16<Float>(repeating: -2.12194440e-4)
-    let r = (x - k * ln2hi) - k * ln2lo
+    let r = fma(k, SIMD16(repeating: 2.12194440e-4), fma(k, SIMD16(repeating: -0.693359375), x))
     // e^r − 1 − r = r²·q(r), q of degree 5 (coefficients 1/(j+2)!), Estrin's scheme.
     let r2 = r * r, r4 = r2 * r2
     let a0 = fma(r, SIMD16(repeating: 1.0 / 6.0), SIMD16(repeating: 0.5))

@@ -73,11 +73,35 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
             let ref = referenceAttention(q, k, v, causal: causal, scale: 1 / Double(5).squareRoot())
             #expect(softmaxAttention(q, k, v, causal: causal).relativeError(to: ref) < 1e-12)
             #expect(naive.relativeError(to: ref) < 1e-13)
-            for (r, c) in [(1, 1), (3, 5), (16, 16), (64, 256), (7, 33)] {
-                let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, tileRows: r, tileCols: c)
-                #expect(tiled.relativeError(to: naive) < 1e-12, "n=\(n) causal=\(causal) tiles \(r)×\(c)")
+            for kernel in [TiledAttentionKernel.fused, .blas] {
+                for (r, c) in [(1, 1), (3, 5), (16, 16), (64, 256), (7, 33)] {
+                    let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, scale: nil, tileRows: r, tileCols: c,
+                                                      threads: 1, kernel: kernel)
+                    #expect(tiled.relativeError(to: naive) < 1e-12, "n=\(n) causal=\(causal) tiles \(r)×\(c) \(kernel)")
+                }
             }
         }
+    }
+
+    /// The fused kernel's shapes: dᵥ a multiple of its 32-column strips (V used in place) or
+    /// not (V padded), query blocks ending inside a 6-row micro-block, key chunks ending
+    /// inside a 32-key panel, head dimensions 1 and 64.
+    @Test(arguments: [(100, 64, 64), (45, 1, 40), (67, 64, 96), (13, 17, 33)])
+    func fusedKernelShapes(n: Int, d: Int, dv: Int) {
+        let (q, k, v) = qkv(n, d, dv, seed: UInt64(n * d + dv))
+        for causal in [false, true] {
+            let ref = referenceAttention(q, k, v, causal: causal, scale: 1 / Double(d).squareRoot())
+            for (r, c, t) in [(96, 512, 1), (20, 40, 1), (7, 64, 2)] {
+                let fused = tiledSoftmaxAttention(q, k, v, causal: causal, scale: nil, tileRows: r, tileCols: c,
+                                                  threads: t, kernel: .fused)
+                #expect(fused.relativeError(to: ref) < 1e-12, "n=\(n) d=\(d) dv=\(dv) causal=\(causal) tiles \(r)×\(c)")
+            }
+        }
+        let (qr, kr, vr) = qkv(n, d, dv, seed: 7, m: 2 * n + 3)
+        let ref = referenceAttention(qr, kr, vr, causal: false, scale: 0.3)
+        let fused = tiledSoftmaxAttention(qr, kr, vr, causal: false, scale: 0.3, tileRows: 12, tileCols: 32, threads: 1,
+                                          kernel: .fused)
+        #expect(fused.relativeError(to: ref) < 1e-12)
     }
 
     @Test func tiledWithThreadsEqualsNaive() {
@@ -86,8 +110,11 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
             let naive = naiveSoftmaxAttention(q, k, v, causal: causal, threads: 3)
             let ref = referenceAttention(q, k, v, causal: causal, scale: 1 / Double(8).squareRoot())
             #expect(naive.relativeError(to: ref) < 1e-13)
-            let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, tileRows: 16, tileCols: 40, threads: 2)
-            #expect(tiled.relativeError(to: ref) < 1e-12)
+            for kernel in [TiledAttentionKernel.fused, .blas] {
+                let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, scale: nil, tileRows: 16, tileCols: 40,
+                                                  threads: 2, kernel: kernel)
+                #expect(tiled.relativeError(to: ref) < 1e-12)
+            }
         }
     }
 
@@ -96,7 +123,11 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
         let ref = referenceAttention(q, k, v, causal: false, scale: 0.5)
         #expect(naiveSoftmaxAttention(q, k, v, scale: 0.5).relativeError(to: ref) < 1e-13)
         #expect(softmaxAttention(q, k, v, scale: 0.5).relativeError(to: ref) < 1e-12)
-        #expect(tiledSoftmaxAttention(q, k, v, scale: 0.5, tileRows: 4, tileCols: 5).relativeError(to: ref) < 1e-12)
+        for kernel in [TiledAttentionKernel.fused, .blas] {
+            let tiled = tiledSoftmaxAttention(q, k, v, causal: false, scale: 0.5, tileRows: 4, tileCols: 5, threads: 1,
+                                              kernel: kernel)
+            #expect(tiled.relativeError(to: ref) < 1e-12)
+        }
     }
 
     @Test func largeLogitsDoNotOverflow() {
@@ -107,6 +138,16 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
         let tiled = tiledSoftmaxAttention(big, k, v, causal: true, scale: 0.5, tileRows: 8, tileCols: 8)
         #expect(tiled.elements.allSatisfy { $0.isFinite })
         #expect(tiled.relativeError(to: ref) < 1e-12)
+        // Query blocks of 6 rows, every other one with logits of order 10³: in one call the
+        // fused kernel does the bounded blocks and the BLAS kernel the others.
+        var mixed = q
+        for i in 0..<40 where (i / 6) % 2 == 1 { for c in 0..<4 { mixed[i, c] *= 300 } }
+        let mixedRef = referenceAttention(mixed, k, v, causal: true, scale: 0.5)
+        for threads in [1, 2] {
+            let out = tiledSoftmaxAttention(mixed, k, v, causal: true, scale: 0.5, tileRows: 6, tileCols: 32,
+                                            threads: threads, kernel: .fused)
+            #expect(out.relativeError(to: mixedRef) < 1e-12)
+        }
     }
 
     @Test func boundedShiftAtTheEdgeOfTheExpRange() {
@@ -118,20 +159,28 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
         let keys: [Double] = [-1, -0.999, -0.998, 1]
         let k = Matrix<Double>(rows: 4, cols: 1, elements: keys)
         let v = Matrix<Double>(rows: 4, cols: 2, elements: [1, -2, 3, 0.5, -4, 7, 2, 2])
-        for (qs, tolerance) in [([349.0, 349, 351, -349], 1e-12), ([42.0, 42, 43, -42], 1e-5)] {
+        // The fused kernel takes a query block only when all its rows are bounded, so the
+        // second set (all at 2b = 698) runs it and the first falls back to the BLAS kernel.
+        let doubles: [[Double]] = [[349, 349, 351, -349], [349, 349, 349, -349]]
+        let floats: [[Double]] = [[42, 42, 43, -42], [42, 42, 42, -42]]
+        for (qs, tolerance) in doubles.map({ ($0, 1e-12) }) + floats.map({ ($0, 1e-5) }) {
             let q = Matrix<Double>(rows: 4, cols: 1, elements: qs)
             for causal in [false, true] {
                 let ref = referenceAttention(q, k, v, causal: causal, scale: 1)
-                if tolerance < 1e-6 {
-                    let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, scale: 1, tileRows: 4, tileCols: 2)
-                    #expect(tiled.relativeError(to: ref) < tolerance)
-                    if causal { #expect(tiled[0, 0] == 1 && tiled[0, 1] == -2) }
-                } else {
-                    let tiled = tiledSoftmaxAttention(q.converted(to: Float.self), k.converted(to: Float.self),
-                                                      v.converted(to: Float.self), causal: causal, scale: 1,
-                                                      tileRows: 4, tileCols: 2).converted(to: Double.self)
-                    #expect(tiled.elements.allSatisfy { $0.isFinite })
-                    #expect(tiled.relativeError(to: ref) < tolerance)
+                for kernel in [TiledAttentionKernel.fused, .blas] {
+                    if tolerance < 1e-6 {
+                        let tiled = tiledSoftmaxAttention(q, k, v, causal: causal, scale: 1, tileRows: 4, tileCols: 2,
+                                                          threads: 1, kernel: kernel)
+                        #expect(tiled.relativeError(to: ref) < tolerance, "\(qs) \(kernel)")
+                        if causal { #expect(tiled[0, 0] == 1 && tiled[0, 1] == -2) }
+                    } else {
+                        let tiled = tiledSoftmaxAttention(q.converted(to: Float.self), k.converted(to: Float.self),
+                                                          v.converted(to: Float.self), causal: causal, scale: 1,
+                                                          tileRows: 4, tileCols: 2, threads: 1, kernel: kernel)
+                            .converted(to: Double.self)
+                        #expect(tiled.elements.allSatisfy { $0.isFinite })
+                        #expect(tiled.relativeError(to: ref) < tolerance, "\(qs) \(kernel)")
+                    }
                 }
             }
         }
@@ -142,9 +191,12 @@ func qkv(_ n: Int, _ d: Int, _ dv: Int, seed: UInt64, m: Int? = nil) -> (Matrix<
         let ref = naiveSoftmaxAttention(q, k, v, causal: true)
         let qf = q.converted(to: Float.self), kf = k.converted(to: Float.self), vf = v.converted(to: Float.self)
         let a = naiveSoftmaxAttention(qf, kf, vf, causal: true).converted(to: Double.self)
-        let b = tiledSoftmaxAttention(qf, kf, vf, causal: true, tileRows: 8, tileCols: 24, threads: 2).converted(to: Double.self)
         #expect(a.relativeError(to: ref) < 1e-5)
-        #expect(b.relativeError(to: ref) < 1e-5)
+        for kernel in [TiledAttentionKernel.fused, .blas] {
+            let b = tiledSoftmaxAttention(qf, kf, vf, causal: true, scale: nil, tileRows: 8, tileCols: 24, threads: 2,
+                                          kernel: kernel).converted(to: Double.self)
+            #expect(b.relativeError(to: ref) < 1e-5, "\(kernel)")
+        }
     }
 
     @Test func weightsAreStochasticAndCausal() {
