@@ -186,8 +186,16 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
                             block += workers
                         }
                     }
+                    // BLAS is called (and must then run single-threaded inside the workers)
+                    // unless the fused kernel takes every block: every row bounded, which
+                    // holds when 2·|s|·maxᵢ‖qᵢ‖·maxⱼ‖kⱼ‖ is in range. Leaving OpenBLAS's
+                    // setting alone matters: changing it wakes its idle threads, which then
+                    // spin for a while on the cores the workers need.
+                    let everyRowBounded = fused && problem.bounded(abs(s) * maxRowNorm(qp.base, rows: n, cols: d) * keyNorm)
                     if workers == 1 {
                         run(0)
+                    } else if everyRowBounded {
+                        parallelFor(workers, run)
                     } else {
                         BLAS.withThreadCount(1) { parallelFor(workers, run) }
                     }
@@ -235,18 +243,24 @@ struct FlashProblem<T: Real>: @unchecked Sendable {
     /// maxⱼ ‖kⱼ‖
     let keyNorm: T
 
+    /// Whether a shift b keeps every exponent of its row, in [−2b, 0], within the fast range of
+    /// `simdExp`: 2b ≤ 700 (Double) or 85 (Float); false for NaN and ∞.
+    func bounded(_ b: T) -> Bool {
+        let limit: T = MemoryLayout<T>.size >= 8 ? 700 : 85
+        return 2 * b <= limit
+    }
+
     /// Starts rows i0..<i0+rb: rowMax[r] = bᵢ = |scale|·‖qᵢ‖·maxⱼ‖kⱼ‖ and bounded[r] = true
     /// when 2bᵢ is within the fast range of `simdExp` (700 for Double, 85 for Float), else
     /// rowMax[r] = −∞; rowSum[r] = 0. Returns whether every row is bounded.
     func bounds(i0: Int, rb: Int, into scratch: FlashScratch<T>) -> Bool {
-        let limit: T = MemoryLayout<T>.size >= 8 ? 700 : 85
         var all = true
         for r in 0..<rb {
             let qi = q + (i0 + r) * d
             var qq: T = 0
             for c in 0..<d { qq += qi[c] * qi[c] }
             let bound = abs(scale) * qq.squareRoot() * keyNorm
-            let ok = 2 * bound <= limit  // false for NaN and ∞
+            let ok = bounded(bound)
             scratch.bounded[r] = ok
             scratch.rowMax[r] = ok ? bound : -T.infinity
             scratch.rowSum[r] = 0
