@@ -72,6 +72,76 @@ struct PackedKeys<T: Real>: @unchecked Sendable {
     UnsafeMutableRawPointer(p).storeBytes(of: x, as: T.Vector.self)
 }
 
+/// The 6×W accumulators of the fused kernel's products (W = 4 registers of T; 24 registers):
+/// a_rx holds row r, columns x·L..<(x+1)·L of a 6×W block.
+private struct Accumulators<T: Real> {
+    typealias V = T.Vector
+    var a00, a01, a02, a03: V
+    var a10, a11, a12, a13: V
+    var a20, a21, a22, a23: V
+    var a30, a31, a32, a33: V
+    var a40, a41, a42, a43: V
+    var a50, a51, a52, a53: V
+
+    /// All zero.
+    @inline(__always) init() {
+        a00 = V(); a01 = V(); a02 = V(); a03 = V()
+        a10 = V(); a11 = V(); a12 = V(); a13 = V()
+        a20 = V(); a21 = V(); a22 = V(); a23 = V()
+        a30 = V(); a31 = V(); a32 = V(); a33 = V()
+        a40 = V(); a41 = V(); a42 = V(); a43 = V()
+        a50 = V(); a51 = V(); a52 = V(); a53 = V()
+    }
+
+    /// The 6×W block at p with row stride ld.
+    @inline(__always) init(loading p: UnsafePointer<T>, _ ld: Int) {
+        let l = V.scalarCount
+        var o: UnsafePointer<T>
+        o = p
+        a00 = load(o); a01 = load(o + l); a02 = load(o + 2 &* l); a03 = load(o + 3 &* l)
+        o = p + ld
+        a10 = load(o); a11 = load(o + l); a12 = load(o + 2 &* l); a13 = load(o + 3 &* l)
+        o = p + 2 &* ld
+        a20 = load(o); a21 = load(o + l); a22 = load(o + 2 &* l); a23 = load(o + 3 &* l)
+        o = p + 3 &* ld
+        a30 = load(o); a31 = load(o + l); a32 = load(o + 2 &* l); a33 = load(o + 3 &* l)
+        o = p + 4 &* ld
+        a40 = load(o); a41 = load(o + l); a42 = load(o + 2 &* l); a43 = load(o + 3 &* l)
+        o = p + 5 &* ld
+        a50 = load(o); a51 = load(o + l); a52 = load(o + 2 &* l); a53 = load(o + 3 &* l)
+    }
+
+    /// Stores the block at p with row stride ld.
+    @inline(__always) func write(to p: UnsafeMutablePointer<T>, _ ld: Int) {
+        let l = V.scalarCount
+        var o: UnsafeMutablePointer<T>
+        o = p
+        store(a00, o); store(a01, o + l); store(a02, o + 2 &* l); store(a03, o + 3 &* l)
+        o = p + ld
+        store(a10, o); store(a11, o + l); store(a12, o + 2 &* l); store(a13, o + 3 &* l)
+        o = p + 2 &* ld
+        store(a20, o); store(a21, o + l); store(a22, o + 2 &* l); store(a23, o + 3 &* l)
+        o = p + 3 &* ld
+        store(a30, o); store(a31, o + l); store(a32, o + 2 &* l); store(a33, o + 3 &* l)
+        o = p + 4 &* ld
+        store(a40, o); store(a41, o + l); store(a42, o + 2 &* l); store(a43, o + 3 &* l)
+        o = p + 5 &* ld
+        store(a50, o); store(a51, o + l); store(a52, o + 2 &* l); store(a53, o + 3 &* l)
+    }
+
+    /// The rank-one update a_r += s_r·(k0 k1 k2 k3): 24 fused multiply-adds.
+    @inline(__always) mutating func add(_ s0: T, _ s1: T, _ s2: T, _ s3: T, _ s4: T, _ s5: T,
+                                        times k0: V, _ k1: V, _ k2: V, _ k3: V) {
+        var x: V
+        x = V(repeating: s0); a00 = a00.addingProduct(x, k0); a01 = a01.addingProduct(x, k1); a02 = a02.addingProduct(x, k2); a03 = a03.addingProduct(x, k3)
+        x = V(repeating: s1); a10 = a10.addingProduct(x, k0); a11 = a11.addingProduct(x, k1); a12 = a12.addingProduct(x, k2); a13 = a13.addingProduct(x, k3)
+        x = V(repeating: s2); a20 = a20.addingProduct(x, k0); a21 = a21.addingProduct(x, k1); a22 = a22.addingProduct(x, k2); a23 = a23.addingProduct(x, k3)
+        x = V(repeating: s3); a30 = a30.addingProduct(x, k0); a31 = a31.addingProduct(x, k1); a32 = a32.addingProduct(x, k2); a33 = a33.addingProduct(x, k3)
+        x = V(repeating: s4); a40 = a40.addingProduct(x, k0); a41 = a41.addingProduct(x, k1); a42 = a42.addingProduct(x, k2); a43 = a43.addingProduct(x, k3)
+        x = V(repeating: s5); a50 = a50.addingProduct(x, k0); a51 = a51.addingProduct(x, k1); a52 = a52.addingProduct(x, k2); a53 = a53.addingProduct(x, k3)
+    }
+}
+
 /// out[r·ldo + j] = Σ_c q[r·d + c]·panel[c·W + j] for r < 6, j < W (W = 4 registers): the
 /// unscaled scores of six query rows against one panel of keys. 24·d fused multiply-adds.
 @inline(__always)
@@ -79,36 +149,13 @@ private func scoreKernel<T: Real>(_ q: UnsafePointer<T>, _ d: Int, _ panel: Unsa
                                   _ out: UnsafeMutablePointer<T>, _ ldo: Int) {
     let l = T.Vector.scalarCount, w = 4 &* l
     let q0 = q, q1 = q + d, q2 = q + 2 &* d, q3 = q + 3 &* d, q4 = q + 4 &* d, q5 = q + 5 &* d
-    var s00 = T.Vector(), s01 = T.Vector(), s02 = T.Vector(), s03 = T.Vector()
-    var s10 = T.Vector(), s11 = T.Vector(), s12 = T.Vector(), s13 = T.Vector()
-    var s20 = T.Vector(), s21 = T.Vector(), s22 = T.Vector(), s23 = T.Vector()
-    var s30 = T.Vector(), s31 = T.Vector(), s32 = T.Vector(), s33 = T.Vector()
-    var s40 = T.Vector(), s41 = T.Vector(), s42 = T.Vector(), s43 = T.Vector()
-    var s50 = T.Vector(), s51 = T.Vector(), s52 = T.Vector(), s53 = T.Vector()
+    var acc = Accumulators<T>()
     var p = panel
     for c in 0..<d {
-        let k0: T.Vector = load(p), k1: T.Vector = load(p + l), k2: T.Vector = load(p + 2 &* l), k3: T.Vector = load(p + 3 &* l)
-        var x = T.Vector(repeating: q0[c])
-        s00 = s00.addingProduct(x, k0); s01 = s01.addingProduct(x, k1); s02 = s02.addingProduct(x, k2); s03 = s03.addingProduct(x, k3)
-        x = T.Vector(repeating: q1[c])
-        s10 = s10.addingProduct(x, k0); s11 = s11.addingProduct(x, k1); s12 = s12.addingProduct(x, k2); s13 = s13.addingProduct(x, k3)
-        x = T.Vector(repeating: q2[c])
-        s20 = s20.addingProduct(x, k0); s21 = s21.addingProduct(x, k1); s22 = s22.addingProduct(x, k2); s23 = s23.addingProduct(x, k3)
-        x = T.Vector(repeating: q3[c])
-        s30 = s30.addingProduct(x, k0); s31 = s31.addingProduct(x, k1); s32 = s32.addingProduct(x, k2); s33 = s33.addingProduct(x, k3)
-        x = T.Vector(repeating: q4[c])
-        s40 = s40.addingProduct(x, k0); s41 = s41.addingProduct(x, k1); s42 = s42.addingProduct(x, k2); s43 = s43.addingProduct(x, k3)
-        x = T.Vector(repeating: q5[c])
-        s50 = s50.addingProduct(x, k0); s51 = s51.addingProduct(x, k1); s52 = s52.addingProduct(x, k2); s53 = s53.addingProduct(x, k3)
+        acc.add(q0[c], q1[c], q2[c], q3[c], q4[c], q5[c], times: load(p), load(p + l), load(p + 2 &* l), load(p + 3 &* l))
         p += w
     }
-    var o = out
-    store(s00, o); store(s01, o + l); store(s02, o + 2 &* l); store(s03, o + 3 &* l); o += ldo
-    store(s10, o); store(s11, o + l); store(s12, o + 2 &* l); store(s13, o + 3 &* l); o += ldo
-    store(s20, o); store(s21, o + l); store(s22, o + 2 &* l); store(s23, o + 3 &* l); o += ldo
-    store(s30, o); store(s31, o + l); store(s32, o + 2 &* l); store(s33, o + 3 &* l); o += ldo
-    store(s40, o); store(s41, o + l); store(s42, o + 2 &* l); store(s43, o + 3 &* l); o += ldo
-    store(s50, o); store(s51, o + l); store(s52, o + 2 &* l); store(s53, o + 3 &* l)
+    acc.write(to: out, ldo)
 }
 
 /// o[r·ldo + c] += Σ_{j<len} p[r·ldp + j]·v[j·ldv + c] for r < 6, c < W (W = 4 registers):
@@ -118,36 +165,13 @@ private func valueKernel<T: Real>(_ p: UnsafePointer<T>, _ ldp: Int, _ v: Unsafe
                                   _ out: UnsafeMutablePointer<T>, _ ldo: Int) {
     let l = T.Vector.scalarCount
     let p0 = p, p1 = p + ldp, p2 = p + 2 &* ldp, p3 = p + 3 &* ldp, p4 = p + 4 &* ldp, p5 = p + 5 &* ldp
-    let o0 = out, o1 = out + ldo, o2 = out + 2 &* ldo, o3 = out + 3 &* ldo, o4 = out + 4 &* ldo, o5 = out + 5 &* ldo
-    var s00: T.Vector = load(o0), s01: T.Vector = load(o0 + l), s02: T.Vector = load(o0 + 2 &* l), s03: T.Vector = load(o0 + 3 &* l)
-    var s10: T.Vector = load(o1), s11: T.Vector = load(o1 + l), s12: T.Vector = load(o1 + 2 &* l), s13: T.Vector = load(o1 + 3 &* l)
-    var s20: T.Vector = load(o2), s21: T.Vector = load(o2 + l), s22: T.Vector = load(o2 + 2 &* l), s23: T.Vector = load(o2 + 3 &* l)
-    var s30: T.Vector = load(o3), s31: T.Vector = load(o3 + l), s32: T.Vector = load(o3 + 2 &* l), s33: T.Vector = load(o3 + 3 &* l)
-    var s40: T.Vector = load(o4), s41: T.Vector = load(o4 + l), s42: T.Vector = load(o4 + 2 &* l), s43: T.Vector = load(o4 + 3 &* l)
-    var s50: T.Vector = load(o5), s51: T.Vector = load(o5 + l), s52: T.Vector = load(o5 + 2 &* l), s53: T.Vector = load(o5 + 3 &* l)
+    var acc = Accumulators<T>(loading: out, ldo)
     var vj = v
     for j in 0..<len {
-        let v0: T.Vector = load(vj), v1: T.Vector = load(vj + l), v2: T.Vector = load(vj + 2 &* l), v3: T.Vector = load(vj + 3 &* l)
-        var x = T.Vector(repeating: p0[j])
-        s00 = s00.addingProduct(x, v0); s01 = s01.addingProduct(x, v1); s02 = s02.addingProduct(x, v2); s03 = s03.addingProduct(x, v3)
-        x = T.Vector(repeating: p1[j])
-        s10 = s10.addingProduct(x, v0); s11 = s11.addingProduct(x, v1); s12 = s12.addingProduct(x, v2); s13 = s13.addingProduct(x, v3)
-        x = T.Vector(repeating: p2[j])
-        s20 = s20.addingProduct(x, v0); s21 = s21.addingProduct(x, v1); s22 = s22.addingProduct(x, v2); s23 = s23.addingProduct(x, v3)
-        x = T.Vector(repeating: p3[j])
-        s30 = s30.addingProduct(x, v0); s31 = s31.addingProduct(x, v1); s32 = s32.addingProduct(x, v2); s33 = s33.addingProduct(x, v3)
-        x = T.Vector(repeating: p4[j])
-        s40 = s40.addingProduct(x, v0); s41 = s41.addingProduct(x, v1); s42 = s42.addingProduct(x, v2); s43 = s43.addingProduct(x, v3)
-        x = T.Vector(repeating: p5[j])
-        s50 = s50.addingProduct(x, v0); s51 = s51.addingProduct(x, v1); s52 = s52.addingProduct(x, v2); s53 = s53.addingProduct(x, v3)
+        acc.add(p0[j], p1[j], p2[j], p3[j], p4[j], p5[j], times: load(vj), load(vj + l), load(vj + 2 &* l), load(vj + 3 &* l))
         vj += ldv
     }
-    store(s00, o0); store(s01, o0 + l); store(s02, o0 + 2 &* l); store(s03, o0 + 3 &* l)
-    store(s10, o1); store(s11, o1 + l); store(s12, o1 + 2 &* l); store(s13, o1 + 3 &* l)
-    store(s20, o2); store(s21, o2 + l); store(s22, o2 + 2 &* l); store(s23, o2 + 3 &* l)
-    store(s30, o3); store(s31, o3 + l); store(s32, o3 + 2 &* l); store(s33, o3 + 3 &* l)
-    store(s40, o4); store(s41, o4 + l); store(s42, o4 + 2 &* l); store(s43, o4 + 3 &* l)
-    store(s50, o5); store(s51, o5 + l); store(s52, o5 + 2 &* l); store(s53, o5 + 3 &* l)
+    acc.write(to: out, ldo)
 }
 
 /// eˣ lane by lane for x within the fast range of `simdExp` (no range check).
