@@ -6,10 +6,11 @@ import Glibc
 // six query rows at a time, in registers and a 6×tileCols buffer that stays in L1, instead of
 // two BLAS calls per tile with a tile-sized matrix between them.
 //
-// Why: at n = 4096, d = 64 the two OpenBLAS calls per tile run at ≈ 85 GFLOP/s but spend a
-// fifth of their time packing their operands (the 256×2048 probability tile is written by
-// the first call, read and rewritten by the exponential pass, then copied again by the
-// second call), and the tile does not fit in L2. Here:
+// Why: at n = 4096, d = 64 (Double, AVX-512 GEMM) the two OpenBLAS calls per tile run at
+// ≈ 85 GFLOP/s and spend about 12 % of the kernel's time packing their operands (the
+// 256×2048 probability tile is written by the first call, read and rewritten by the
+// exponential pass, then copied again by the second call), and the tile does not fit in L2.
+// Here:
 //  - K is packed once, into panels of W = 4 registers of keys (32 Double, 64 Float):
 //    panel p holds K[pW..<pW+W, c] contiguously for c = 0..<d;
 //  - for a key chunk of `bc` keys (K and V chunks stay in L2) and each micro-block of 6
@@ -19,7 +20,7 @@ import Glibc
 //    shift) and adds its sum to ℓᵢ; `valueKernel` adds P·V_chunk to the 6×dᵥ partial output
 //    (6×W accumulators per group of W output columns, P entries broadcast);
 //  - no running maximum: every row is shifted by its Cauchy–Schwarz bound bᵢ (see
-//    `flashWorker`), so partial outputs never need rescaling. Query blocks with a row whose
+//    `flashBlock`), so partial outputs never need rescaling. Query blocks with a row whose
 //    bound is out of range are done by the BLAS kernel (`flashBlock`) instead.
 // It needs 24 accumulators plus operands in registers, so it is used only on CPUs with the
 // 32 AVX-512 registers (`fusedAttentionFits`); elsewhere `tiledSoftmaxAttention` takes the
