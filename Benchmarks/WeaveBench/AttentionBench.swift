@@ -180,9 +180,13 @@ func attentionBench(_ args: [String]) {
     }
     let seed = args.count > 6 ? UInt64(args[6])! : 1
     let kernel = args[0]
-    // Our kernels split work over `threads` Dispatch workers; the tiled kernel sets OpenBLAS to
-    // one thread while they run. The other kernels' GEMMs use OpenBLAS with `threads` threads.
-    BLAS.threadCount = threads
+    // Our kernels split work over `threads` Dispatch workers. The tiled kernels use OpenBLAS
+    // with one thread (the fused one not at all), so OpenBLAS stays at one thread for them:
+    // asking it for more starts worker threads that spin (sched_yield) for a while after
+    // they start, which on a 2-core machine takes a core from the Dispatch workers (seen with
+    // strace: thousands of sched_yield calls during a 0.1 s run). The other kernels' GEMMs use
+    // OpenBLAS with `threads` threads.
+    BLAS.threadCount = kernel.hasPrefix("tiled") ? 1 : threads
     let r: (times: [Double], cpu: [Double], flops: Double, checksum: Double)
     switch args[1] {
     case "f32": r = runKernel(Float.self, kernel: kernel, n: n, d: d, threads: threads, reps: reps, seed: seed)
