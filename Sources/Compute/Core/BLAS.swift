@@ -179,6 +179,12 @@ public enum BLAS {
     /// `openblas_set_num_threads`). This is a process-wide setting of the C library (it
     /// defaults to the number of cores, or to `OPENBLAS_NUM_THREADS`); setting it affects
     /// every later BLAS call in the process. Must be ≥ 1.
+    ///
+    /// OpenBLAS's worker threads busy-wait (`sched_yield`) for a while after they start and
+    /// after each call before they sleep, so they compete with other threads of the process
+    /// for the cores meanwhile: code that parallelises itself (`tiledSoftmaxAttention` with
+    /// `threads` > 1) runs best with OpenBLAS at 1 thread (Weave runs article programs with
+    /// `OPENBLAS_NUM_THREADS=1` unless it is set).
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set {
