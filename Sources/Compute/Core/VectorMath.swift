@@ -41,7 +41,7 @@ func simdExpInRange(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let shifter = SIMD8<Double>(repeating: expShifterD)
     let t = fma(x, SIMD8(repeating: 1.4426950408889634), shifter)
     let k = t - shifter
-    // r = x − k·ln2_hi − k·ln2_lo; k·ln2_hi is exact (ln2_hi has 32 trailing zero bits)
+    // r = x − k·ln2_hi − k·ln2_lo (ln2_hi has 21 trailing zero bits, so k·ln2_hi is exact)
     let r = fma(k, SIMD8(repeating: -1.90821492927058770002e-10), fma(k, SIMD8(repeating: -6.93147180369123816490e-01), x))
     // e^r − 1 − r = r²·q(r), q of degree 9 fitted for relative error 3.6·10⁻¹⁸ on
     // |r| ≤ ln2/2 (Tests/ComputeTests/Core/reference/exp_minimax.py), Estrin's scheme.
