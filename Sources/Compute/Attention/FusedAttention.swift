@@ -6,9 +6,9 @@ import Glibc
 // six query rows at a time, in registers and a 6×tileCols buffer that stays in L1, instead of
 // two BLAS calls per tile with a tile-sized matrix between them.
 //
-// Why: at n = 4096, d = 64 (Double, AVX-512 GEMM) the two OpenBLAS calls per tile run at
-// ≈ 85 GFLOP/s and spend about 12 % of the kernel's time packing their operands (the
-// 256×2048 probability tile is written by the first call, read and rewritten by the
+// Why: at n = 4096, d = 64 (Double, AVX-512 GEMM, 256×2048 tiles) the two OpenBLAS calls
+// per tile run at ≈ 85 GFLOP/s and spend about 12 % of the kernel's time packing their
+// operands (the probability tile is written by the first call, read and rewritten by the
 // exponential pass, then copied again by the second call), and the tile does not fit in L2.
 // Here:
 //  - K is packed once, into panels of W = 4 registers of keys (32 Double, 64 Float):
