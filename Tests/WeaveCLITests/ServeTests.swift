@@ -29,6 +29,12 @@ struct ServeTests {
         """
     }
 
+    /// The server's address from its first line ("Serving n at http://127.0.0.1:PORT/ …"),
+    /// without the trailing slash.
+    static func baseURL(_ line: String) throws -> String {
+        try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) })
+    }
+
     @Test func servesRerendersReloadsShowsErrorsAndStopsCleanly() async throws {
         let t = try TempDir()
         defer { t.cleanup() }
@@ -37,7 +43,7 @@ struct ServeTests {
         defer { server.terminate() }
         let line = try server.firstLine(timeout: 30)
         #expect(line.hasPrefix("Serving n at http://127.0.0.1:") && line.hasSuffix("/ (Ctrl-C to stop)"), "\(line)")
-        let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) })
+        let base = try Self.baseURL(line)
 
         // The index, then the page (rendered on request, with the reload script).
         let index = try await HTTP.get(base + "/")
@@ -102,7 +108,7 @@ struct ServeTests {
         let server = try ServeProcess(["serve", "n", "--port", "0"], cwd: t.path)
         defer { server.terminate() }
         let line = try server.firstLine(timeout: 30)
-        let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) })
+        let base = try Self.baseURL(line)
         let events = EventStream(url: base + "/__weave/events")
         try events.waitFor(": connected", timeout: 10)
         #expect(try await HTTP.get(base + "/b.html").status == 404)
@@ -132,7 +138,7 @@ struct ServeTests {
         let server = try ServeProcess(["serve", "n", "--port", "0", "--jobs", "1"], cwd: t.path)
         defer { server.terminate() }
         let line = try server.firstLine(timeout: 30)
-        let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) })
+        let base = try Self.baseURL(line)
         let page = try await HTTP.get(base + "/x.html")
         #expect(page.body.contains("let v = 6 * 7"))  // code shown (echo defaults to true)
 
@@ -174,7 +180,7 @@ struct ServeTests {
         let server = try ServeProcess(["serve", "n", "--port", "0", "--kit", kit, "-v"], cwd: t.path)
         defer { server.terminate() }
         let line = try server.firstLine(timeout: 30)
-        let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) })
+        let base = try Self.baseURL(line)
         #expect(try await HTTP.get(base + "/a.html").body.contains("alpha"))
         #expect(try await HTTP.get(base + "/b.html").body.contains("beta"))
         let events = EventStream(url: base + "/__weave/events")

@@ -48,11 +48,10 @@ let fusedRows = 6
 struct PackedKeys<T: Real>: @unchecked Sendable {
     static var width: Int { 4 * T.Vector.scalarCount }
     let panels: UnsafeMutablePointer<T>
-    let count: Int
 
     init(_ k: UnsafePointer<T>, rows m: Int, cols d: Int) {
         let w = Self.width
-        count = (m + w - 1) / w
+        let count = (m + w - 1) / w
         panels = .allocate(capacity: max(1, count * w * d))
         panels.initialize(repeating: 0, count: max(1, count * w * d))
         for j in 0..<m {

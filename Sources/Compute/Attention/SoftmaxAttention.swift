@@ -191,10 +191,9 @@ public func tiledSoftmaxAttention<T: Real>(_ q: Matrix<T>, _ k: Matrix<T>, _ v: 
                     // holds when 2·|s|·maxᵢ‖qᵢ‖·maxⱼ‖kⱼ‖ is in range. Leaving OpenBLAS's
                     // setting alone matters: changing it wakes its idle threads, which then
                     // spin for a while on the cores the workers need.
-                    let everyRowBounded = fused && problem.bounded(abs(s) * maxRowNorm(qp.base, rows: n, cols: d) * keyNorm)
                     if workers == 1 {
                         run(0)
-                    } else if everyRowBounded {
+                    } else if fused && problem.bounded(abs(s) * maxRowNorm(qp.base, rows: n, cols: d) * keyNorm) {
                         parallelFor(workers, run)
                     } else {
                         BLAS.withThreadCount(1) { parallelFor(workers, run) }

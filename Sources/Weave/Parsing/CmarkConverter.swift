@@ -21,24 +21,18 @@ enum CmarkConverter {
 
         // cmark's tree lives in an arena released at once when this function returns (see
         // `CmarkArena`): a million small frees cost as much as the parse.
-        let arena = CmarkArena()
-        defer { arena.release() }
-        let root: OpaquePointer? = arena.using {
-            scan.protected.withUnsafeBufferPointer { p in
-                p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(p.count, 1)) { c in
-                    guard let parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8, CmarkArena.allocator)
-                    else { return nil }
-                    defer { cmark_parser_free(parser) }
-                    cmark_parser_feed(parser, c, p.count)
-                    return cmark_parser_finish(parser)
-                }
+        let arena = CmarkArena.install()
+        defer { arena.uninstall() }
+        let root: OpaquePointer? = scan.protected.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(p.count, 1)) { c in
+                guard let parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8, CmarkArena.allocator)
+                else { return nil }
+                defer { cmark_parser_free(parser) }
+                cmark_parser_feed(parser, c, p.count)
+                return cmark_parser_finish(parser)
             }
         }
-        guard let doc = root else {
-            tree.append(NodeTree.Node(kind: .document), to: -1)
-            return (tree, PlaceholderAudit(scan: scan, counts: []))
-        }
-        guard let iter = arena.using({ cmark_iter_new(doc) }) else {
+        guard let doc = root, let iter = cmark_iter_new(doc) else {
             tree.append(NodeTree.Node(kind: .document), to: -1)
             return (tree, PlaceholderAudit(scan: scan, counts: []))
         }
@@ -322,10 +316,10 @@ struct Restorer {
 /// - Larger requests (cmark's buffers for very long lines) get their own `calloc` block,
 ///   marked in the header, and are reallocated and freed for real.
 /// - `cmark_mem` has no context argument, so the callbacks find the arena of the parse
-///   running on their thread through a thread-specific key, set by `using`; articles are
-///   parsed concurrently under `--jobs`.
-/// - `release` frees every block. Nothing from the arena may be used after it: the converter
-///   copies every string out of the tree before returning.
+///   running on their thread through a thread-specific key, set from `install` to
+///   `uninstall`; articles are parsed concurrently under `--jobs`.
+/// - `uninstall` frees every block. Nothing from the arena may be used after it: the
+///   converter copies every string out of the tree before returning.
 /// - Out of memory: like cmark's default allocator, the process stops with a message.
 final class CmarkArena {
     private static let blockSize = 1 << 20
@@ -339,8 +333,10 @@ final class CmarkArena {
     private var remaining = 0
     private var freeLists = [UnsafeMutableRawPointer?](repeating: nil, count: largestClass + 1)
     private var large: Set<UnsafeMutableRawPointer> = []
+    /// The arena this one replaced on its thread (restored by `uninstall`).
+    private var previous: UnsafeMutableRawPointer? = nil
 
-    /// The thread-specific key under which `using` publishes the current arena.
+    /// The thread-specific key under which `install` publishes the current arena.
     private static let key: pthread_key_t = {
         var k = pthread_key_t()
         precondition(pthread_key_create(&k, nil) == 0, "CmarkArena: pthread_key_create failed")
@@ -358,16 +354,16 @@ final class CmarkArena {
     }()
 
     private static var current: CmarkArena {
-        guard let p = pthread_getspecific(key) else { fatalError("CmarkArena: cmark allocated outside `using`") }
+        guard let p = pthread_getspecific(key) else { fatalError("CmarkArena: cmark allocated with no arena installed") }
         return Unmanaged<CmarkArena>.fromOpaque(p).takeUnretainedValue()
     }
 
-    /// Runs body with this arena serving cmark's allocations on the calling thread.
-    func using<R>(_ body: () -> R) -> R {
-        let previous = pthread_getspecific(Self.key)
-        pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-        defer { pthread_setspecific(Self.key, previous) }
-        return body()
+    /// A new arena serving cmark's allocations on the calling thread until `uninstall`.
+    static func install() -> CmarkArena {
+        let arena = CmarkArena()
+        arena.previous = pthread_getspecific(key)
+        pthread_setspecific(key, Unmanaged.passUnretained(arena).toOpaque())
+        return arena
     }
 
     /// The size class of a request of `size` bytes plus header: 2p for chunks of 3·2ᵖ⁻²
@@ -446,8 +442,10 @@ final class CmarkArena {
         }
     }
 
-    /// Frees every block; the arena may not be used afterwards.
-    func release() {
+    /// Gives the thread back to the arena installed before this one and frees every block;
+    /// the arena may not be used afterwards.
+    func uninstall() {
+        pthread_setspecific(Self.key, previous)
         for b in blocks { Glibc.free(b) }
         for b in large { Glibc.free(b) }
         blocks = []

@@ -6,9 +6,9 @@ import Testing
 /// every path of it through cmark, compared with cmark on its default allocator.
 struct CmarkArenaTests {
     @Test func callocReallocAndFreeKeepTheirContract() {
-        let arena = CmarkArena()
-        defer { arena.release() }
-        arena.using {
+        let arena = CmarkArena.install()
+        defer { arena.uninstall() }
+        do {
             // calloc: zeroed, also when a freed chunk of the same class is reused
             let a = arena.allocate(100).assumingMemoryBound(to: UInt8.self)
             #expect((0..<100).allSatisfy { a[$0] == 0 })
