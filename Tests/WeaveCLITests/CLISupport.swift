@@ -79,3 +79,53 @@ struct TempDir {
 
     func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// Who runs `weave` in a security test (issue 15): every sandbox and input rule must hold
+/// for an ordinary user exactly as for root. When the tests run as root (as CI does),
+/// `.unprivileged` runs weave as `nobody` (uid/gid 65534) through
+/// `setpriv --reuid=65534 --regid=65534 --clear-groups`; when they already run as an
+/// ordinary user, both cases run as that user.
+enum WeaveUser: String, CaseIterable, CustomStringConvertible, Sendable {
+    case current
+    case unprivileged
+
+    var description: String { rawValue }
+
+    /// True when the test process is root.
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// The command prefix that makes `weave` run as this user.
+    var prefix: [String] {
+        switch self {
+        case .current: return []
+        case .unprivileged:
+            return WeaveUser.isRoot ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : []
+        }
+    }
+
+    /// Runs `weave ARGS` in `cwd` as this user. For the unprivileged user the folder is
+    /// opened to everyone first (`TempDir.openToEveryone`) and `HOME` points into it.
+    func run(_ args: [String], in dir: TempDir, cwd: String? = nil, environment: [String: String] = [:]) throws -> CLI.Result {
+        var env = environment
+        if self == .unprivileged && WeaveUser.isRoot {
+            dir.openToEveryone()
+            if env["HOME"] == nil { env["HOME"] = dir.path }
+        }
+        return try CLI.run(args, cwd: cwd ?? dir.path, environment: env, prefix: prefix)
+    }
+}
+
+extension TempDir {
+    /// Makes the folder and everything in it readable and writable by every user (for
+    /// tests that run weave as `nobody`).
+    func openToEveryone() {
+        chmod(path, 0o777)
+        let e = FileManager.default.enumerator(atPath: path)
+        while let rel = e?.nextObject() as? String {
+            let p = path + "/" + rel
+            var st = stat()
+            guard lstat(p, &st) == 0, (st.st_mode & S_IFMT) != S_IFLNK else { continue }
+            chmod(p, (st.st_mode & S_IFMT) == S_IFDIR ? 0o777 : 0o666)
+        }
+    }
+}
