@@ -218,6 +218,7 @@ struct Render: ParsableCommand {
             progress.clear()
             entries.add(IndexPage.Entry(report: report))
             if report.failed { tally.failed() }
+            if report.environmentFailure { tally.environmentFailure() }
             for e in report.errors {
                 Console.error(e)
                 tally.ioError()
@@ -247,7 +248,7 @@ struct Render: ParsableCommand {
         if tally.failures > 0 {
             Console.error("weave render: \(tally.failures) of \(articles.count) article\(articles.count == 1 ? "" : "s") failed")
         }
-        if tally.ioErrors > 0 { throw ExitCode(2) }
+        if tally.ioErrors > 0 || tally.environmentFailures > 0 { throw ExitCode(2) }
         if tally.failures > 0 || !tally.staleFiles.isEmpty { throw ExitCode(1) }
     }
 }
@@ -300,6 +301,7 @@ struct Check: ParsableCommand {
         build.run(articles, deliver: { report in
             progress.clear()
             if report.failed { tally.failed() }
+            if report.environmentFailure { tally.environmentFailure() }
             tally.claims(report.results?.claims ?? [])
             switch format {
             case .text:
@@ -318,6 +320,10 @@ struct Check: ParsableCommand {
         }
         let summary = "weave check: \(articles.count) article\(articles.count == 1 ? "" : "s"), \(tally.claimCount) claim\(tally.claimCount == 1 ? "" : "s"): \(tally.claimsPassed) hold, \(tally.claimsFailed) failed" + (tally.claimsNotRun > 0 ? ", \(tally.claimsNotRun) not run" : "") + (tally.failures > 0 ? "; \(tally.failures) article\(tally.failures == 1 ? "" : "s") failed" : "")
         if format != .json { Console.error(summary) }
+        if tally.environmentFailures > 0 {
+            Console.error("weave check: \(tally.environmentFailures) article\(tally.environmentFailures == 1 ? "" : "s") could not run because of the environment (not the article's fault; nothing was cached)")
+            throw ExitCode(2)
+        }
         if tally.failures > 0 { throw ExitCode(1) }
     }
 }
@@ -346,10 +352,12 @@ final class Tally: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var failures = 0
     private(set) var ioErrors = 0
+    private(set) var environmentFailures = 0
     private(set) var staleFiles: [String] = []
     private(set) var claimCount = 0, claimsPassed = 0, claimsFailed = 0, claimsNotRun = 0
     func failed() { lock.lock(); failures += 1; lock.unlock() }
     func ioError() { lock.lock(); ioErrors += 1; lock.unlock() }
+    func environmentFailure() { lock.lock(); environmentFailures += 1; lock.unlock() }
     func stale(_ s: String) { lock.lock(); staleFiles.append(s); lock.unlock() }
     func claims(_ cs: [ClaimResult]) {
         lock.lock()

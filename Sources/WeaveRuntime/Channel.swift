@@ -6,9 +6,11 @@ import Darwin
 
 /// The structured channel from an article program to Weave (DESIGN.md §3).
 ///
-/// Weave starts the program with `WEAVE_CHANNEL=<path>`; the runtime appends one JSON
-/// object per line to that file with `write(2)` (unbuffered, so nothing is lost when
-/// the program traps). A user's `print` goes to standard output, a different file, so it
+/// Weave starts the program with the channel already open at descriptor
+/// `WEAVE_CHANNEL_FD` (an unnamed file Weave reads through its own descriptor, so the
+/// program cannot redirect what Weave reads; `WEAVE_CHANNEL=<path>` is still understood,
+/// for running a program by hand); the runtime appends one JSON object per line with
+/// `write(2)` (unbuffered, so nothing is lost when the program traps). A user's `print` goes to standard output, a different file, so it
 /// cannot corrupt the channel. Each message that belongs to a place in a block's text
 /// output carries `out`: the byte offset of standard output at that moment (standard
 /// output is a regular file; the runtime flushes it before reading the offset).
@@ -16,6 +18,12 @@ enum Channel {
     nonisolated(unsafe) static var fd: Int32 = -1
 
     static func open() {
+        if let s = getenv("WEAVE_CHANNEL_FD"), let n = Int32(String(cString: s)), n > 2, fcntl(n, F_GETFD) >= 0 {
+            // Not inherited by processes the article starts.
+            _ = fcntl(n, F_SETFD, FD_CLOEXEC)
+            fd = n
+            return
+        }
         guard let path = getenv("WEAVE_CHANNEL") else { return }
         fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
     }

@@ -7,6 +7,10 @@ public struct ArticleResults: Codable, Sendable, Hashable {
     /// Problems of the run (compile errors, traps, timeouts, failed claims), already
     /// located in the article.
     public var problems: [Problem]
+    /// True when the run failed because of the machine, not the article: the sandbox or
+    /// the compiler could not start, or Weave was interrupted. Such results are never
+    /// cached, their problem has no article location, and the command exits 2.
+    public var environmentFailure: Bool? = nil
 
     public init(blocks: [BlockResult] = [], inlines: [InlineResult] = [], claims: [ClaimResult] = [], problems: [Problem] = []) {
         self.blocks = blocks

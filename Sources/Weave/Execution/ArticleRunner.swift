@@ -86,7 +86,10 @@ public struct ArticleRunner: Sendable {
             }
         }
         let start = Date()
-        let (results, cacheable) = compileAndRun(document, generator: generator, program: program, args: args, timeouts: timeouts)
+        var (results, cacheable) = compileAndRun(document, generator: generator, program: program, args: args, timeouts: timeouts)
+        if Subprocess.wasInterrupted && results.environmentFailure != true {
+            (results, cacheable) = environmentFailure(document, "the run was interrupted (Ctrl-C or SIGTERM)", details: [])
+        }
         // A run that Weave itself stopped (Ctrl-C) or that something killed says nothing
         // about the program: never cache it.
         if options.useCache && cacheable && !Subprocess.wasInterrupted {
@@ -115,6 +118,18 @@ public struct ArticleRunner: Sendable {
         }
     }
 
+    /// A failure of the machine (the sandbox, the launcher or the compiler could not run,
+    /// or Weave was interrupted), not of the article: reported without an article
+    /// location, never cached (the second value is false), and `weave` exits 2.
+    func environmentFailure(_ document: Document, _ message: String, details: [String]) -> (ArticleResults, Bool) {
+        var r = emptyResults(document)
+        for b in document.blocks.indices { r.blocks[b] = BlockResult(status: .notRun, error: "Not run: \(message).") }
+        r.claims = notRunClaims(document, program: CodeGenerator(document: document).generate(), from: 0)
+        r.problems = [.init(line: nil, column: nil, message: "environment error: " + message, details: details)]
+        r.environmentFailure = true
+        return (r, false)
+    }
+
     func emptyResults(_ document: Document) -> ArticleResults {
         ArticleResults(blocks: document.blocks.map { _ in BlockResult(status: .skipped) },
                        inlines: document.inlines.map { _ in InlineResult() })
@@ -136,17 +151,18 @@ public struct ArticleRunner: Sendable {
 
         switch compile(program, args: args, mainPath: mainPath, exe: exe) {
         case .failure(let infra):
-            var r = emptyResults(document)
-            r.problems = [.init(line: 1, column: 1, message: infra.message, details: infra.details)]
-            for (k, u) in program.units.enumerated() {
-                if case .block(let b) = u { r.blocks[b] = BlockResult(status: k == 0 ? .failed : .notRun, error: k == 0 ? infra.message : nil) }
-            }
-            return (r, false)
+            return environmentFailure(document, infra.message, details: infra.details)
         case .success(let compilerOutput?):
             // Compilation failed: find the first unit with an error, run the units
             // before it, and report the errors at the article's lines.
             let located = CompilerDiagnostics.locate(CompilerDiagnostics.parse(compilerOutput), program: program,
                                                      document: document, generatedPath: mainPath)
+            // No error in the article's code (a module cache that cannot be written, a kit
+            // that does not load): the compiler's environment failed, not the article.
+            if !located.contains(where: { $0.unitIndex != nil || $0.message.file == program.articlePath }) {
+                return environmentFailure(document, "the Swift compiler failed outside the article's code",
+                                          details: compilerOutput.split(separator: "\n").suffix(20).map(String.init))
+            }
             let failing = located.compactMap(\.unitIndex).min() ?? 0
             var results: ArticleResults
             var cacheable = true
@@ -218,19 +234,23 @@ public struct ArticleRunner: Sendable {
 
     /// Runs a compiled program and turns what it left into results.
     func execute(_ document: Document, program: CodeGenerator.Program, exe: String, tmp: String) -> (ArticleResults, Bool) {
-        let channel = tmp + "/channel.jsonl"
-        let outputPath = tmp + "/output.txt"
-        let backtracePath = tmp + "/backtrace.txt"
+        let files: RunFiles
+        do {
+            files = try RunFiles(directory: tmp)
+        } catch {
+            return environmentFailure(document, "cannot prepare the run: \(error)", details: [])
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in options.environment { env[k] = v }
-        env["WEAVE_CHANNEL"] = channel
+        env["WEAVE_CHANNEL"] = nil
+        env["WEAVE_CHANNEL_FD"] = String(RunFiles.channelDescriptor)
         env["WEAVE_OUTPUT_CAP"] = String(options.outputCap)
         if let core = options.blasCoreType { env["OPENBLAS_CORETYPE"] = core }
         // One BLAS thread per article program unless the caller says otherwise: articles
         // run in parallel (--jobs), and results must not depend on how many run at once.
         // An article can still ask for more with `BLAS.threadCount = 2`.
         if env["OPENBLAS_NUM_THREADS"] == nil { env["OPENBLAS_NUM_THREADS"] = "1" }
-        env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=48,top=8,output-to=\(backtracePath)"
+        env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=48,top=8,output-to=\(files.backtracePath)"
         let dir = FileIO.dirname(document.path)
         let cwd = dir.isEmpty ? FileManager.default.currentDirectoryPath : absolute(dir)
         let limit = articleTimeout(document)
@@ -240,14 +260,14 @@ public struct ArticleRunner: Sendable {
                 var sandbox = options.sandbox
                 sandbox.dataFolders += allowedDataFolders(document, cwd: cwd)
                 let cmd = try sandbox.wrap(
-                    exe: exe, cwd: cwd, runDirectory: tmp, kitDirectory: toolchain.kitDirectory,
+                    exe: exe, cwd: cwd, runDirectory: tmp, writable: [files.backtracePath], kitDirectory: toolchain.kitDirectory,
                     toolchainRoot: toolchain.runtimeRoot, environment: env,
-                    cpuSeconds: Int(limit.rounded(.up)) + 5, outputCap: options.outputCap)
+                    cpuSeconds: Int(min(limit, 1e9).rounded(.up)) + 5, outputCap: options.outputCap)
                 if ProcessInfo.processInfo.environment["WEAVE_KEEP_BUILD"] == "1" {
                     try? FileIO.writeAtomically(Array((cmd.argv.joined(separator: " \\\n  ") + "\n").utf8), to: tmp + "/command.txt")
                 }
-                var t = try Subprocess.run(cmd.argv, environment: cmd.environment, outputPath: outputPath,
-                                           timeout: limit, files: cmd.files)
+                var t = try Subprocess.run(cmd.argv, environment: cmd.environment, outputPath: nil,
+                                           timeout: limit, files: cmd.files, inherit: files.inherited)
                 // bwrap reports a signal that ended the program as status 128 + N.
                 if let code = t.exitCode, code > 128, code < 128 + 65 {
                     t.signal = code - 128
@@ -255,16 +275,15 @@ public struct ArticleRunner: Sendable {
                 }
                 termination = t
             } else {
-                termination = try Subprocess.run([exe], environment: env, cwd: cwd, outputPath: outputPath, timeout: limit)
+                termination = try Subprocess.run([exe], environment: env, cwd: cwd, outputPath: nil, timeout: limit,
+                                                 inherit: files.inherited)
             }
         } catch {
-            var r = emptyResults(document)
-            r.problems = [.init(line: 1, column: 1, message: "cannot run the article program: \(error)")]
-            return (r, false)
+            return environmentFailure(document, "cannot start the article program: \(error)", details: [])
         }
-        let output = (try? FileIO.read(outputPath)) ?? []
-        let channelBytes = (try? FileIO.read(channel)) ?? []
-        let backtrace = (try? FileIO.read(backtracePath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let output = files.readOutput(cap: options.outputCap)
+        let channelBytes = files.readChannel(cap: max(options.outputCap, 64 << 20))
+        let backtrace = files.readBacktrace()
         let transcript = RunTranscript(channel: channelBytes, output: output)
         var results = emptyResults(document)
         let (traces, running) = transcript.blocks(count: document.blocks.count)
@@ -283,6 +302,19 @@ public struct ArticleRunner: Sendable {
             }
         }
         results.claims = claims(transcript, document: document)
+
+        // A program that never reached its first instruction was not started by the
+        // sandbox or the loader: the environment failed, not the article.
+        if !transcript.started && !termination.timedOut {
+            if Subprocess.wasInterrupted {
+                return environmentFailure(document, "the run was interrupted", details: [])
+            }
+            var details = Sandbox.launcherMessage(output)
+            if details.isEmpty { details = String(decoding: output.suffix(2000), as: UTF8.self).split(separator: "\n").suffix(10).map(String.init) }
+            details.append("the launcher \(termination); this is a problem of the machine, not of the article (nothing was cached)")
+            return environmentFailure(document, options.sandbox.enabled ? "the sandbox could not start the article program" : "the article program could not start",
+                                      details: details)
+        }
 
         // How the program ended.
         let stoppedUnit = stoppedUnitIndex(program: program, traces: traces, running: running, transcript: transcript, document: document)
@@ -312,6 +344,8 @@ public struct ArticleRunner: Sendable {
                 }
             } else if termination.signal == SIGXCPU {
                 message = "the program used more CPU time than its limit (\(Int(limit)) s)"
+            } else if termination.signal == SIGSYS && options.sandbox.enabled {
+                message = "the sandbox stopped the program: it made a system call through a foreign ABI (32-bit int 0x80 or x32), which articles may not use"
             } else if termination.signal == SIGKILL {
                 message = "the program was killed (SIGKILL), perhaps for using too much memory"
                 cacheable = false
@@ -327,9 +361,6 @@ public struct ArticleRunner: Sendable {
                 }
             } else if let code = termination.exitCode, code != 0 {
                 message = "the program exited with status \(code)"
-            } else if transcript.messages.isEmpty {
-                message = "the article program did not start"
-                details += String(decoding: output.suffix(2000), as: UTF8.self).split(separator: "\n").map(String.init)
             } else {
                 message = "the program stopped before the end of the article (exit() called?)"
             }

@@ -97,6 +97,8 @@ struct RunTranscript {
 
     var claimMessages: [Message] { messages.filter { $0.type == "claim" } }
     var finished: Bool { messages.contains { $0.type == "done" } }
+    /// The runtime's first message arrived: the program reached its first instruction.
+    var started: Bool { messages.first?.type == "start" }
     /// The last inline expression that started (for locating a trap inside one).
     var lastInline: Int? { messages.last { $0.type == "inline" }?.int("index") }
 }

@@ -3,32 +3,44 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs article programs in a sandbox (issue 9) with bubblewrap (Debian `bubblewrap`):
+/// Runs article programs in a sandbox (issues 9 and 15) with bubblewrap (Debian
+/// `bubblewrap`), with the same guarantees whether weave runs as root or as an ordinary
+/// user:
 ///
-/// - **no network**: a new network namespace (only loopback), and a seccomp filter that
-///   stops the program (SIGSYS, reported with the article line) when it opens an
-///   Internet, packet or netlink socket;
+/// - **no network**: a new network namespace (only loopback), and a seccomp filter
+///   (``SeccompFilter``) that stops the program (SIGSYS, reported with the article line)
+///   when it opens an Internet, packet or netlink socket, kills it on any system call of a
+///   foreign ABI (i386, x32), and refuses nested user namespaces;
 /// - **a read-only view of the file system**: only the system folders (`/usr`, the
 ///   top-level links to it, a few files of `/etc`), the Swift runtime, the article kit,
 ///   the article's folder and the allowed data folders are visible, all read-only; home
-///   folders (`~/.ssh`) are not there at all; the only writable place is the run's
-///   scratch folder (`$TMPDIR`, `$HOME`), plus an empty `/tmp`;
-/// - **limits**: address space (`memory`, default 4 GiB, so a 50 GB allocation fails),
-///   processes (256; as root the program runs as `nobody`, so the limit counts only its
-///   own processes), CPU seconds (the timeout), and the output cap;
+///   folders (`~/.ssh`) are not there at all; the run folder (the program itself) is
+///   read-only too, except the crash-report file; the only writable place is `/tmp`
+///   (also `$TMPDIR` and `$HOME`), a tmpfs of at most ``scratchLimit`` bytes;
+/// - **limits**: address space per process (``memoryLimit``), processes (``processLimit``:
+///   as root the program runs as `nobody`; as an ordinary user it runs in its own user
+///   namespace, where the kernel counts its processes apart from the user's others, so in
+///   both cases the bound is on the program's whole process tree), CPU seconds (the
+///   timeout), the output cap (also the largest file it can write);
 /// - **no inherited secrets**: the environment is rebuilt from an allow-list.
 ///
-/// `--no-sandbox` turns it off (with a warning).
+/// What comes back is read through descriptors Weave opened (``RunFiles``). `--no-sandbox`
+/// turns it off (with a warning).
 public struct Sandbox: Sendable {
+    /// False with `--no-sandbox`.
     public var enabled: Bool = true
-    /// RLIMIT_AS in bytes.
+    /// RLIMIT_AS in bytes, per process.
     public var memoryLimit: Int = 4 << 30
+    /// RLIMIT_NPROC: processes (and threads) of the program's whole tree.
     public var processLimit: Int = 256
+    /// Size of the writable `/tmp` tmpfs, bytes.
+    public var scratchLimit: Int = 512 << 20
     /// Extra read-only folders (front matter `data:`, `weave.yml` `sandbox.data`).
     public var dataFolders: [String] = []
     /// Environment variables passed through (besides the fixed ones).
     public var environmentAllowList: [String] = ["LANG", "LC_ALL", "TZ", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OMP_NUM_THREADS"]
 
+    /// The default sandbox.
     public init() {}
 
     /// Exit status the runtime uses after a forbidden system call.
@@ -36,10 +48,12 @@ public struct Sandbox: Sendable {
 
     /// What the key of cached results must include (a sandboxed run may differ).
     public var fingerprint: String {
-        enabled ? "sandbox mem=\(memoryLimit) nproc=\(processLimit) data=\(dataFolders.joined(separator: ":"))" : "no-sandbox"
+        enabled ? "sandbox mem=\(memoryLimit) nproc=\(processLimit) tmp=\(scratchLimit) data=\(dataFolders.joined(separator: ":"))" : "no-sandbox"
     }
 
+    /// The sandbox cannot be used on this machine.
     public struct Unavailable: Error, CustomStringConvertible {
+        /// What is missing and how to get it.
         public var description: String
     }
 
@@ -57,31 +71,28 @@ public struct Sandbox: Sendable {
         var files: [(fd: Int32, path: String)]
     }
 
-    /// Wraps `exe` for running in `cwd`, with `runDirectory` (holding the channel file,
-    /// the backtrace file and the scratch folder) writable.
-    func wrap(exe: String, cwd: String, runDirectory: String, kitDirectory: String, toolchainRoot: String?,
+    /// Wraps `exe` (inside `runDirectory`, a folder Weave made) for running in `cwd`.
+    /// The run folder is visible read-only, with `writable` files (the crash report) bound
+    /// writable on top of it; the program cannot create, rename or replace anything there.
+    func wrap(exe: String, cwd: String, runDirectory: String, writable: [String], kitDirectory: String, toolchainRoot: String?,
               environment: [String: String], cpuSeconds: Int, outputCap: Int) throws -> Command {
-        let scratch = runDirectory + "/scratch"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let asRoot = getuid() == 0
         if asRoot {
-            // The program runs as nobody: let it read its binary and write its files.
+            // The program runs as nobody: let it read and run its binary.
             chmod(runDirectory, 0o755)
-            chmod(scratch, 0o1777)
-            for f in ["channel.jsonl", "backtrace.txt"] {
-                let p = runDirectory + "/" + f
-                close(open(p, O_WRONLY | O_CREAT | O_TRUNC, 0o666))
-                chmod(p, 0o666)
-            }
+            chmod(exe, 0o755)
         }
         let filter = runDirectory + "/seccomp.bpf"
-        try FileIO.writeAtomically(Sandbox.seccompFilter(), to: filter)
+        try FileIO.writeAtomically(SeccompFilter.bytes(), to: filter)
 
         var a = ["/usr/bin/bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                  "--die-with-parent", "--new-session", "--hostname", "weave"]
+        // As an ordinary user bwrap needs a user namespace anyway; saying so makes
+        // --disable-userns possible (as root the seccomp filter refuses CLONE_NEWUSER).
+        if !asRoot { a += ["--unshare-user", "--disable-userns"] }
         // First the fresh mounts (later binds may lie below /tmp), then the system
         // folders, mirroring the host's merged-/usr links.
-        a += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        a += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", String(scratchLimit), "--tmpfs", "/tmp"]
         a += ["--ro-bind", "/usr", "/usr"]
         for top in ["/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"] {
             if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: top) {
@@ -118,41 +129,31 @@ public struct Sandbox: Sendable {
             made.insert(p)
         }
         parents(runDirectory)
-        a += ["--bind", runDirectory, runDirectory,
-              "--chdir", cwd, "--seccomp", "10", "--"]
-        a += ["/usr/bin/prlimit", "--as=\(memoryLimit)", "--cpu=\(max(1, cpuSeconds))", "--fsize=\(outputCap)", "--core=0"]
-        if asRoot { a += ["--nproc=\(processLimit)"] }
-        a += ["--"]
+        a += ["--ro-bind", runDirectory, runDirectory]
+        for f in writable { a += ["--bind", f, f] }
+        a += ["--chdir", cwd, "--seccomp", "10", "--"]
+        a += ["/usr/bin/prlimit", "--as=\(memoryLimit)", "--cpu=\(max(1, cpuSeconds))", "--fsize=\(outputCap)", "--core=0",
+              "--nproc=\(processLimit)", "--"]
         if asRoot { a += ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] }
         a.append(exe)
 
         var env: [String: String] = [
-            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch,
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
             "LANG": environment["LANG"] ?? "C.UTF-8",
         ]
         for k in environmentAllowList { if let v = environment[k] { env[k] = v } }
-        for k in ["WEAVE_CHANNEL", "WEAVE_OUTPUT_CAP", "SWIFT_BACKTRACE"] { if let v = environment[k] { env[k] = v } }
+        for k in ["WEAVE_CHANNEL_FD", "WEAVE_OUTPUT_CAP", "SWIFT_BACKTRACE"] { if let v = environment[k] { env[k] = v } }
         return Command(argv: a, environment: env, files: [(10, filter)])
     }
 
-    /// A classic BPF program for seccomp: on x86-64, `socket(domain, …)` with a domain
-    /// other than AF_UNIX traps (SIGSYS); every other call is allowed.
-    static func seccompFilter() -> [UInt8] {
-        func ins(_ code: UInt16, _ jt: UInt8, _ jf: UInt8, _ k: UInt32) -> [UInt8] {
-            var out: [UInt8] = []
-            withUnsafeBytes(of: code.littleEndian) { out += $0 }
-            out.append(jt)
-            out.append(jf)
-            withUnsafeBytes(of: k.littleEndian) { out += $0 }
-            return out
+    /// The launcher's own complaint, if the sandbox could not start the program: bwrap's
+    /// `bwrap: …` lines, or `prlimit:`/`setpriv:` lines (status 126/127 when they cannot
+    /// run). Only meaningful when the program never reached its first instruction.
+    static func launcherMessage(_ output: [UInt8]) -> [String] {
+        let text = String(decoding: output.prefix(64 * 1024), as: UTF8.self)
+        return text.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix("bwrap:") || $0.hasPrefix("prlimit:") || $0.hasPrefix("setpriv:") || $0.contains("error while loading shared libraries")
         }
-        let ldAbs: UInt16 = 0x20, jeq: UInt16 = 0x15, ret: UInt16 = 0x06
-        let allow: UInt32 = 0x7fff_0000, trap: UInt32 = 0x0003_0000
-        let archX86_64: UInt32 = 0xC000_003E, socketNr: UInt32 = 41, afUnix: UInt32 = 1
-        return ins(ldAbs, 0, 0, 4) + ins(jeq, 1, 0, archX86_64) + ins(ret, 0, 0, allow)
-            + ins(ldAbs, 0, 0, 0) + ins(jeq, 0, 3, socketNr)
-            + ins(ldAbs, 0, 0, 16) + ins(jeq, 1, 0, afUnix) + ins(ret, 0, 0, trap)
-            + ins(ret, 0, 0, allow)
     }
 
     /// The article line of a sandbox violation, from the return addresses the runtime

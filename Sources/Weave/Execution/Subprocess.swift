@@ -31,17 +31,26 @@ public enum Subprocess {
         public var description: String { "cannot run '\(executable)': \(reason)" }
     }
 
-    /// Runs `argv` with `environment` in `cwd`; standard output and standard error go
-    /// (interleaved) to `outputPath`; standard input is /dev/null.
+    /// Runs `argv` with `environment` in `cwd`; standard input is /dev/null. Standard
+    /// output and standard error go (interleaved) to `outputPath`, unless `inherit` gives
+    /// them: `inherit` lists descriptors of this process that the child gets at the
+    /// given numbers (opened by the caller, so the child cannot redirect what the caller
+    /// reads back); `files` are opened read-only at fixed descriptors.
     public static func run(_ argv: [String], environment: [String: String], cwd: String? = nil,
-                           outputPath: String, timeout: Double?, files: [(fd: Int32, path: String)] = []) throws -> Termination {
+                           outputPath: String?, timeout: Double?, files: [(fd: Int32, path: String)] = [],
+                           inherit: [(child: Int32, parent: Int32)] = []) throws -> Termination {
         precondition(!argv.isEmpty, "Subprocess.run needs an executable")
+        precondition(outputPath != nil || inherit.contains { $0.child == 1 }, "Subprocess.run needs somewhere for the output")
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        if let outputPath {
+            posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        }
+        // dup2 clears close-on-exec on the target (glibc also when both numbers are equal).
+        for d in inherit { posix_spawn_file_actions_adddup2(&fileActions, d.parent, d.child) }
         for f in files { posix_spawn_file_actions_addopen(&fileActions, f.fd, f.path, O_RDONLY, 0) }
         var argv = argv
         if let cwd {
@@ -143,6 +152,7 @@ public enum Subprocess {
         case SIGTERM: return "SIGTERM"
         case SIGXCPU: return "SIGXCPU"
         case SIGXFSZ: return "SIGXFSZ"
+        case SIGSYS: return "SIGSYS"
         default: return "signal \(s)"
         }
     }

@@ -35,6 +35,9 @@ public struct Build: Sendable {
         public var errors: [String] = []
         /// The article failed: an error in parsing, a block, or a claim.
         public var failed: Bool { diagnostics.contains(where: \.isError) }
+        /// The article could not run because of the machine (sandbox, launcher, compiler,
+        /// interrupt), not because of its content: the command exits 2.
+        public var environmentFailure: Bool { results?.environmentFailure == true }
 
         /// How its code went, as `-v` reports it: "cached", "compiled and ran in 1.23 s
         /// (stale: …)", "no code to run", or "not run" (stopped by an error before running)
