@@ -165,4 +165,31 @@ struct SandboxTrustTests {
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stderr.contains("n/fine.md: compiled and ran"), "\(ok.stderr)")
     }
+
+    /// Foundation's `Process` (its run loop wakes itself with local UDP sockets) runs local
+    /// commands in the sandbox; a TCP socket is still stopped as a network attempt.
+    @Test(.enabled(if: SandboxTrustTests.available, "bubblewrap is not installed"), arguments: WeaveUser.allCases)
+    func foundationProcessRunsLocalCommands(user: WeaveUser) throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        try t.write("n/process.md", """
+        ```{swift}
+        import Foundation
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/echo")
+        p.arguments = ["hello from a child"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        claim(text == "hello from a child\\n" && p.terminationStatus == 0, "a local command ran")
+        ```
+
+        """)
+        try t.write("n/tcp.md", "```{swift}\nlet fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)\nprint(fd)\n```\n")
+        let r = try user.run(["check", "n", "--no-cache", "--timeout", "60"], in: t)
+        #expect(!r.stderr.contains("n/process.md"), "\(r.stderr)")
+        #expect(r.stderr.contains("n/tcp.md:2:10: error: the sandbox stopped the program: it tried to open a network connection"), "\(r.stderr)")
+    }
 }

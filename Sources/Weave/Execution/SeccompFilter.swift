@@ -6,7 +6,8 @@
 /// |---|---|
 /// | any call from a foreign ABI (i386 `int 0x80`, `sysenter`) | kill the process (`SECCOMP_RET_KILL_PROCESS`) |
 /// | any x32 call (number with bit 30 set) | kill the process |
-/// | `socket(domain, …)` with a domain other than `AF_UNIX` | `SIGSYS` (the runtime reports the article line, then exits 97) |
+/// | `socket(AF_UNIX, …)`, and `socket(AF_INET/AF_INET6, SOCK_DGRAM, …)` | allowed (Foundation's run loop wakes itself with local UDP sockets, which `Process` needs; the private network namespace has no route out, so a datagram cannot leave) |
+/// | any other `socket(domain, …)` (TCP, raw, packet, netlink) | `SIGSYS` (the runtime reports the article line, then exits 97) |
 /// | `clone`/`unshare` with `CLONE_NEWUSER` | fails with `EPERM` (no nested user namespaces) |
 /// | `clone3` | fails with `ENOSYS` (its flags are in memory a filter cannot read; glibc then uses `clone`) |
 /// | everything else | allowed |
@@ -21,7 +22,7 @@ enum SeccompFilter {
     static let socketNr: UInt32 = 41, cloneNr: UInt32 = 56, unshareNr: UInt32 = 272, clone3Nr: UInt32 = 435
     /// `__X32_SYSCALL_BIT`.
     static let x32Bit: UInt32 = 0x4000_0000
-    static let afUnix: UInt32 = 1
+    static let afUnix: UInt32 = 1, afInet: UInt32 = 2, afInet6: UInt32 = 10, sockDgram: UInt32 = 2
     static let cloneNewUser: UInt32 = 0x1000_0000
 
     static let killProcess: UInt32 = 0x8000_0000
@@ -35,11 +36,13 @@ enum SeccompFilter {
         case jumpIfEqual(UInt32, then: String, else: String)
         case jumpIfAtLeast(UInt32, then: String, else: String)
         case jumpIfAnyBit(UInt32, then: String, else: String)
+        case and(UInt32)
         case ret(UInt32)
         case label(String)
     }
 
-    /// Offsets in `struct seccomp_data`: `nr` (0), `arch` (4), `args[0]` low 32 bits (16).
+    /// Offsets in `struct seccomp_data`: `nr` (0), `arch` (4), `args[0]` low 32 bits (16),
+    /// `args[1]` low 32 bits (24).
     static let program: [Instruction] = [
         .load(offset: 4),
         .jumpIfEqual(archX86_64, then: "native", else: "kill"),
@@ -56,7 +59,15 @@ enum SeccompFilter {
         .jumpIfEqual(clone3Nr, then: "nosys", else: "allow"),
         .label("socket"),
         .load(offset: 16),
-        .jumpIfEqual(afUnix, then: "allow", else: "trap"),
+        .jumpIfEqual(afUnix, then: "allow", else: "notUnix"),
+        .label("notUnix"),
+        .jumpIfEqual(afInet, then: "inet", else: "notInet"),
+        .label("notInet"),
+        .jumpIfEqual(afInet6, then: "inet", else: "trap"),
+        .label("inet"),
+        .load(offset: 24),  // args[1], the type (with SOCK_CLOEXEC/SOCK_NONBLOCK flags)
+        .and(0xF),
+        .jumpIfEqual(sockDgram, then: "allow", else: "trap"),
         .label("flags"),
         .load(offset: 16),
         .jumpIfAnyBit(cloneNewUser, then: "eperm", else: "allow"),
@@ -98,6 +109,7 @@ enum SeccompFilter {
             case .jumpIfEqual(let k, let t, let f): emit(0x15, offset(t), offset(f), k)  // BPF_JMP | BPF_JEQ | BPF_K
             case .jumpIfAtLeast(let k, let t, let f): emit(0x35, offset(t), offset(f), k)  // BPF_JGE
             case .jumpIfAnyBit(let k, let t, let f): emit(0x45, offset(t), offset(f), k)  // BPF_JSET
+            case .and(let k): emit(0x54, 0, 0, k)  // BPF_ALU | BPF_AND | BPF_K
             case .ret(let k): emit(0x06, 0, 0, k)  // BPF_RET | BPF_K
             }
             pc += 1
@@ -106,13 +118,15 @@ enum SeccompFilter {
     }
 
     /// Runs the filter on a system call (for tests): the action it returns.
-    static func evaluate(_ filter: [UInt8], nr: UInt32, arch: UInt32 = archX86_64, arg0: UInt64 = 0) -> UInt32 {
+    static func evaluate(_ filter: [UInt8], nr: UInt32, arch: UInt32 = archX86_64, arg0: UInt64 = 0, arg1: UInt64 = 0) -> UInt32 {
         var data = [UInt8](repeating: 0, count: 64)
         func put(_ v: UInt32, at o: Int) { withUnsafeBytes(of: v.littleEndian) { for (k, b) in $0.enumerated() { data[o + k] = b } } }
         put(nr, at: 0)
         put(arch, at: 4)
         put(UInt32(truncatingIfNeeded: arg0), at: 16)
         put(UInt32(truncatingIfNeeded: arg0 >> 32), at: 20)
+        put(UInt32(truncatingIfNeeded: arg1), at: 24)
+        put(UInt32(truncatingIfNeeded: arg1 >> 32), at: 28)
         func word(_ o: Int, in bytes: [UInt8]) -> UInt32 {
             UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
         }
@@ -127,6 +141,7 @@ enum SeccompFilter {
             case 0x15: pc += acc == k ? jt : jf
             case 0x35: pc += acc >= k ? jt : jf
             case 0x45: pc += acc & k != 0 ? jt : jf
+            case 0x54: acc &= k
             case 0x06: return k
             default: preconditionFailure("seccomp filter: unknown instruction \(code)")
             }

@@ -17,8 +17,14 @@ struct SeccompFilterTests {
 
     @Test func networkSocketsTrapAndUnixSocketsPass() {
         for domain: UInt64 in [2, 10, 16, 17] {  // AF_INET, AF_INET6, AF_NETLINK, AF_PACKET
-            #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: domain) == SeccompFilter.trap)
+            #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: domain, arg1: 1) == SeccompFilter.trap)  // SOCK_STREAM
+            #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: domain, arg1: 3) == SeccompFilter.trap)  // SOCK_RAW
         }
+        // Local datagram sockets (Foundation's run loop), with or without SOCK_CLOEXEC.
+        #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: 2, arg1: 2) == SeccompFilter.allow)
+        #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: 10, arg1: 2 | 0x80000) == SeccompFilter.allow)
+        #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: 16, arg1: 2) == SeccompFilter.trap)  // netlink datagrams
+        #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: 2, arg1: 1 | 0x800) == SeccompFilter.trap)
         #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: 1) == SeccompFilter.allow)
         // The high half of the argument is not part of the domain.
         #expect(SeccompFilter.evaluate(filter, nr: 41, arg0: 1 | (1 << 32)) == SeccompFilter.allow)
