@@ -18,7 +18,10 @@ public enum ArticleInput {
 
     /// Why an article was not read (reported as `PATH: error: MESSAGE`).
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What the file is and that it was not read, e.g. `is a FIFO (named pipe), not a
+        /// regular file; it was not read`.
         public var message: String
+        /// The message.
         public var description: String { message }
     }
 

@@ -52,7 +52,9 @@ public enum ProjectRoot {
 
     /// Why a data folder was refused: the message and lines that explain the rule.
     public struct Problem: Error, Sendable, Equatable {
+        /// The error line's message, quoting the folder as written and where it resolves.
         public var message: String
+        /// Detail lines: the rule, and how to fix it.
         public var details: [String]
     }
 

@@ -10,6 +10,7 @@ public struct Article: Sendable, Hashable {
     /// (`ArticleInput.read`). Nil: the article's own folder.
     public var tree: String?
 
+    /// An article at `path`, written as `outputName`, found under `tree` (nil: its folder).
     public init(path: String, outputName: String, tree: String? = nil) {
         self.path = path
         self.outputName = outputName
