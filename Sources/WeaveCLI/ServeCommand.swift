@@ -36,9 +36,10 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let config = try common.config()
-        let articles = try common.collect()
+        let articles = try common.collect(config)
         let runner = try common.runner(config)
         var c = PreviewServer.Configuration(paths: common.paths)
+        c.excludedFolders = common.excludedFolders(config)
         c.host = host
         c.port = port
         c.jobs = common.jobCount(config)

@@ -24,11 +24,13 @@ struct RunOptions: ParsableArguments {
     @Argument(help: "Articles (.md files) or directories (every *.md below them).")
     var paths: [String] = []
 
-    @Option(name: .shortAndLong, help: "Articles processed in parallel (default: weave.yml 'jobs', else the number of cores).")
-    var jobs: Int?
+    @Option(name: .shortAndLong, parsing: .unconditional,
+            help: "Articles processed in parallel, 1 to 1024 (default: weave.yml 'jobs', else the number of cores).")
+    var jobs: String?
 
-    @Option(name: .long, help: "Seconds one article's program may run (overrides front matter and weave.yml; default 300).")
-    var timeout: Double?
+    @Option(name: .long, parsing: .unconditional,
+            help: "Seconds one article's program may run, 0 < S ≤ 86400 (overrides front matter and weave.yml; default 300).")
+    var timeout: String?
 
     @Flag(name: .long, help: "Ignore cached results: compile and run every article.")
     var noCache = false
@@ -50,26 +52,54 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no articles given; pass .md files or directories, e.g. 'notebooks/'") }
-        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1, not \(j)") }
-        if let t = timeout, t <= 0 { throw ValidationError("--timeout must be a positive number of seconds, not \(t)") }
         if let s = shard, Shard(s) == nil {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 1/4; got '\(s)'")
         }
     }
 
-    /// `weave.yml`, with its problems reported (errors stop the run with status 2).
+    /// `--jobs` and `--timeout`, checked by `SettingRules` (nil when not given).
+    var jobCountOption: Int? { jobs.flatMap(SettingRules.jobs.parse) }
+    var timeoutOption: Double? { timeout.flatMap(SettingRules.timeout.parse) }
+
+    /// Reports a `--jobs` or `--timeout` outside its rule as `error: --jobs must be …`
+    /// and stops with status 2.
+    func checkNumbers() throws {
+        var bad = false
+        if let j = jobs, jobCountOption == nil {
+            Console.error("error: " + SettingRules.jobs.message("--jobs", got: j) + "\n    for example '--jobs \(SettingRules.jobs.example)'")
+            bad = true
+        }
+        if let t = timeout, timeoutOption == nil {
+            Console.error("error: " + SettingRules.timeout.message("--timeout", got: t) + "\n    for example '--timeout \(SettingRules.timeout.example)'")
+            bad = true
+        }
+        if bad { throw ExitCode(2) }
+    }
+
+    /// `weave.yml`, with its problems reported (errors stop the run with status 2); the
+    /// command line's numbers are checked first.
     func config() throws -> ProjectConfig {
+        try checkNumbers()
         let c = ProjectConfig.load(from: FileManager.default.currentDirectoryPath)
         for d in c.diagnostics { Console.error(d.description) }
         if c.diagnostics.contains(where: \.isError) { throw ExitCode(2) }
         return c
     }
 
-    func jobCount(_ c: ProjectConfig) -> Int { jobs ?? c.jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+    func jobCount(_ c: ProjectConfig) -> Int { jobCountOption ?? c.jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    func collect() throws -> [Article] {
+    /// The cache folder: `--cache-dir`, else `weave.yml`'s, else `.weave-cache`.
+    func cacheFolder(_ c: ProjectConfig) -> String { cacheDir ?? c.cacheDirectory ?? ".weave-cache" }
+
+    /// The folders never searched for articles (besides `_`/`.` folders): the cache folder,
+    /// `weave.yml`'s output folder and `extra` (`--out`).
+    func excludedFolders(_ c: ProjectConfig, extra: [String] = []) -> [String] {
+        [cacheFolder(c)] + (c.output.map { [$0] } ?? []) + extra
+    }
+
+    func collect(_ c: ProjectConfig, excluding extra: [String] = []) throws -> [Article] {
         do {
-            var articles = try Site.collect(paths)
+            var articles = try Site.collect(paths, excluding: excludedFolders(c, extra: extra))
             if articles.isEmpty {
                 throw UsageError("no articles (*.md files) found in \(paths.map { "'\($0)'" }.joined(separator: ", "))")
             }
@@ -102,10 +132,11 @@ struct RunOptions: ParsableArguments {
     func makeRunner(_ c: ProjectConfig) throws -> ArticleRunner {
         var exec = ExecutionOptions()
         if let t = c.timeout { exec.timeout = t }
-        exec.timeoutOverride = timeout
+        exec.timeoutOverride = timeoutOption
         exec.useCache = !noCache
-        exec.cacheDirectory = cacheDir ?? c.cacheDirectory ?? ".weave-cache"
+        exec.cacheDirectory = cacheFolder(c)
         exec.sandbox = c.sandbox
+        exec.sandbox.projectRoot = ProjectRoot.locate(configDirectory: c.directory, paths: paths)
         if noSandbox { exec.sandbox.enabled = false }
         if exec.sandbox.enabled { try Sandbox.check() }
         let toolchain = try Toolchain.locate(kit: kit, cacheDirectory: exec.cacheDirectory)
@@ -171,7 +202,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         let config = try common.config()
-        let articles = try common.collect()
+        let articles = try common.collect(config, excluding: [out ?? config.output ?? "_site"])
         let runner = noExecute ? nil : try common.runner(config)
         let formats: Set<OutputFormat>
         do { formats = try Render.formats(to ?? config.formats?.joined(separator: ",") ?? "html,md") } catch {
@@ -216,7 +247,8 @@ struct Render: ParsableCommand {
             report.files = []
         }, deliver: { report in
             progress.clear()
-            entries.add(IndexPage.Entry(report: report))
+            // An article that was not read (ArticleInput) has no page: no index entry.
+            if report.document != nil { entries.add(IndexPage.Entry(report: report)) }
             if report.failed { tally.failed() }
             if report.environmentFailure { tally.environmentFailure() }
             for e in report.errors {
@@ -290,7 +322,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let config = try common.config()
-        let articles = try common.collect()
+        let articles = try common.collect(config)
         let runner = try common.runner(config)
         let build = Build(jobs: common.jobCount(config), runner: runner, renderer: nil, frontMatterDefaults: common.defaults(config))
         let tally = Tally()

@@ -67,6 +67,8 @@ public struct ChangeDetector: Sendable {
 /// for a handful of articles (a `stat` each per poll).
 final class PreviewWatcher: @unchecked Sendable {
     let paths: [String]
+    /// Folders never searched for articles (`Site.collect`'s `excluding`).
+    let excluded: [String]
     let interval: Double
     let site: PreviewSite
     let kitFiles: [String]
@@ -87,10 +89,11 @@ final class PreviewWatcher: @unchecked Sendable {
     let reconfigure: (@Sendable () throws -> (ArticleRunner, [String: String]))?
     private var configDetector = ChangeDetector()
 
-    init(paths: [String], articles: [Article], interval: Double, site: PreviewSite, kitFiles: [String],
+    init(paths: [String], excluding excluded: [String] = [], articles: [Article], interval: Double, site: PreviewSite, kitFiles: [String],
          relocate: (@Sendable () throws -> ArticleRunner)?, log: @escaping @Sendable (String) -> Void,
          configFile: String? = nil, reconfigure: (@Sendable () throws -> (ArticleRunner, [String: String]))? = nil) {
         self.paths = paths
+        self.excluded = excluded
         self.articles = articles
         self.interval = interval
         self.site = site
@@ -136,7 +139,7 @@ final class PreviewWatcher: @unchecked Sendable {
     func poll() {
         // New or removed articles under the folders given.
         do {
-            let now = try Site.collect(paths)
+            let now = try Site.collect(paths, excluding: excluded)
             lastCollectError = nil
             if now != articles {
                 articles = now

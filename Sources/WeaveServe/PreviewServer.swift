@@ -23,6 +23,9 @@ public struct PreviewServer: Sendable {
     public struct Configuration: Sendable {
         /// The command-line paths (files and folders), watched for new articles.
         public var paths: [String]
+        /// Folders never searched for articles (the cache and output folders; see
+        /// `Site.collect`).
+        public var excludedFolders: [String] = []
         public var host: String = "127.0.0.1"
         /// 0: any free port (the bound port is passed to `onReady`).
         public var port: Int = 8000
@@ -76,7 +79,7 @@ public struct PreviewServer: Sendable {
             kitFiles = [t.kitDirectory + "/libWeaveArticle.so"]
                 + ["Compute", "WeaveRuntime"].map { t.modulesDirectory + "/\($0).swiftmodule" }
         }
-        let watcher = PreviewWatcher(paths: c.paths, articles: articles, interval: c.pollInterval, site: site,
+        let watcher = PreviewWatcher(paths: c.paths, excluding: c.excludedFolders, articles: articles, interval: c.pollInterval, site: site,
                                      kitFiles: kitFiles, relocate: c.runner == nil ? nil : c.relocateRunner, log: log,
                                      configFile: c.configFile, reconfigure: c.runner == nil ? nil : c.reconfigure)
         let shutdown = Shutdown(hub: hub, site: site, watcher: watcher)

@@ -86,6 +86,8 @@ struct SandboxTests {
         let t = try TempDir()
         defer { t.cleanup() }
         try t.write("data/values.txt", "42\n")
+        // weave.yml marks the project root (else it would be n, the folder given).
+        try t.write("weave.yml", "# the project root\n")
         try t.write("n/a.md", "---\ndata: ../data\n---\n```{swift}\nlet f = fopen(\"../data/values.txt\", \"r\")\nclaim(f != nil, \"the data folder is readable\")\n```\n")
         let r = try CLI.run(["check", "n/a.md"], cwd: t.path)
         #expect(r.status == 0, "\(r.stderr)")

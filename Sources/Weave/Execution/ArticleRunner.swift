@@ -258,7 +258,7 @@ public struct ArticleRunner: Sendable {
         do {
             if options.sandbox.enabled {
                 var sandbox = options.sandbox
-                sandbox.dataFolders += allowedDataFolders(document, cwd: cwd)
+                sandbox.dataFolders += ProjectRoot.allowedDataFolders(document, cwd: cwd, root: sandbox.projectRoot)
                 let cmd = try sandbox.wrap(
                     exe: exe, cwd: cwd, runDirectory: tmp, writable: [files.backtracePath], kitDirectory: toolchain.kitDirectory,
                     toolchainRoot: toolchain.runtimeRoot, environment: env,
@@ -391,19 +391,6 @@ public struct ArticleRunner: Sendable {
         }
         // Units that were in the document but not in this (prefix) program are handled by the caller.
         return (results, true)
-    }
-
-    /// Front matter `data:` folders (comma-separated or a YAML list) that the sandbox
-    /// makes visible read-only. Only folders inside the project (the current folder)
-    /// are accepted: an article cannot open the sandbox onto the rest of the machine.
-    func allowedDataFolders(_ document: Document, cwd: String) -> [String] {
-        guard let list = document.frontMatter["data"] else { return [] }
-        let project = FileManager.default.currentDirectoryPath
-        return list.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }.compactMap { entry in
-            let full = entry.hasPrefix("/") ? entry : cwd + "/" + entry
-            let resolved = URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
-            return resolved == project || resolved.hasPrefix(project + "/") ? resolved : nil
-        }
     }
 
     func timeouts(_ document: Document, _ b: Int) -> Int {

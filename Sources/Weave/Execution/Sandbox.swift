@@ -37,6 +37,9 @@ public struct Sandbox: Sendable {
     public var scratchLimit: Int = 512 << 20
     /// Extra read-only folders (front matter `data:`, `weave.yml` `sandbox.data`).
     public var dataFolders: [String] = []
+    /// The project root that data folders must lie inside (`ProjectRoot.locate`); nil:
+    /// the current folder.
+    public var projectRoot: String? = nil
     /// Environment variables passed through (besides the fixed ones).
     public var environmentAllowList: [String] = ["LANG", "LC_ALL", "TZ", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OMP_NUM_THREADS"]
 

@@ -14,7 +14,7 @@ public enum DocumentParser {
         let source = SourceText(path: path, bytes: bytes)
         var diagnostics = validateEncoding(source)
         let (frontMatter, bodyStart, fmDiags) = FrontMatterParser.parse(source)
-        diagnostics += fmDiags
+        diagnostics += fmDiags + FrontMatterParser.checkSettings(frontMatter, source: source)
         let scan = SourceScanner(source: source, bodyStart: bodyStart).scan()
         diagnostics += scan.diagnostics
         let converted = CmarkConverter.convertAudited(scan, source: source)
@@ -131,8 +131,8 @@ public enum DocumentParser {
             case "eval": options.eval = bool()
             case "output": options.output = bool()
             case "timeout":
-                if let s = Double(value), s > 0 { options.timeout = s } else {
-                    diags.append(.error(source.path, loc, "option 'timeout' must be a positive number of seconds, not '\(value)'",
+                if let s = SettingRules.timeout.parse(value) { options.timeout = s } else {
+                    diags.append(.error(source.path, loc, SettingRules.timeout.message("option 'timeout'", got: value),
                                         details: Diagnostic.quote(source, loc) + ["for example '//| timeout: 60'"]))
                 }
             default:

@@ -56,6 +56,20 @@ enum FrontMatterParser {
         return (fm, bodyStart, diags)
     }
 
+    /// Errors for numeric front matter settings outside their rules (`SettingRules`):
+    /// `timeout` and `execute.timeout`, at the line of the key that sets them.
+    static func checkSettings(_ fm: FrontMatter, source: SourceText) -> [Diagnostic] {
+        var diags: [Diagnostic] = []
+        for key in ["timeout", "execute.timeout"] {
+            guard let value = fm.values[key], SettingRules.timeout.parse(value) == nil else { continue }
+            let top = key.split(separator: ".").first.map(String.init) ?? key
+            let loc = fm.keys.first(where: { $0.key == top })?.location ?? SourceLocation(line: 1, column: 1)
+            diags.append(.error(source.path, loc, SettingRules.timeout.message("'\(key)'", got: value),
+                                details: Diagnostic.quote(source, loc) + ["for example 'timeout: \(SettingRules.timeout.example)' (seconds)"]))
+        }
+        return diags
+    }
+
     /// The first non-blank line is `key:` or `key: value`.
     static func looksLikeYAML(_ yaml: String) -> Bool {
         guard let first = yaml.split(separator: "\n").first(where: { !$0.allSatisfy { $0 == " " || $0 == "\r" } }) else { return false }

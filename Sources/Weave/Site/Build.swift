@@ -90,12 +90,15 @@ public struct Build: Sendable {
         log?.record(timings.values)
     }
 
+    /// Reads (`ArticleInput`: only regular files inside the article's tree), parses, runs
+    /// and renders one article. An article that may not be read, or whose settings or
+    /// data folders are refused, is a failed report; nothing of it runs.
     public func process(_ article: Article) -> Report {
         let bytes: [UInt8]
-        do {
-            bytes = try FileIO.read(article.path)
-        } catch {
-            return Report(article: article, diagnostics: [.error(article.path, nil, "cannot read the article: \((error as? FileIO.Failure)?.reason ?? "\(error)")")], files: [])
+        switch ArticleInput.read(article.path, tree: article.tree) {
+        case .success(let b): bytes = b
+        case .failure(let refusal):
+            return Report(article: article, diagnostics: [.error(article.path, nil, refusal.message)], files: [])
         }
         var doc = DocumentParser.parse(path: article.path, bytes: bytes)
         for (k, v) in frontMatterDefaults {
@@ -103,6 +106,9 @@ public struct Build: Sendable {
             if doc.frontMatter[k] == nil && doc.frontMatter[short] == nil { doc.frontMatter.values[k] = v }
         }
         var diags = doc.diagnostics + Numbering(document: doc).unknownReferences(in: doc)
+        if let runner {
+            diags += ProjectRoot.dataFolders(doc, cwd: ProjectRoot.articleFolder(doc.path), root: runner.options.sandbox.projectRoot).problems
+        }
         var results: ArticleResults? = nil
         var status: ArticleRunner.Outcome.Status? = nil
         if !diags.contains(where: \.isError), let runner {

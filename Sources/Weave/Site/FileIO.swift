@@ -108,21 +108,6 @@ public enum FileIO {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
-    /// Every `*.md` file below `dir`, sorted, skipping hidden folders and `_site`-like
-    /// output folders (names starting with `_` or `.`).
-    public static func markdownFiles(under dir: String) -> [String] {
-        var out: [String] = []
-        guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
-        while let rel = e.nextObject() as? String {
-            let comps = rel.split(separator: "/")
-            if comps.contains(where: { $0.hasPrefix(".") || $0.hasPrefix("_") }) {
-                continue
-            }
-            if rel.hasSuffix(".md") && !isDirectory(join(dir, rel)) { out.append(rel) }
-        }
-        return out.sorted()
-    }
-
     public static func join(_ a: String, _ b: String) -> String {
         if a.isEmpty || a == "." { return b }
         return a.hasSuffix("/") ? a + b : a + "/" + b

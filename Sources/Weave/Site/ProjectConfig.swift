@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// `weave.yml` at the project root: defaults for the output folder, formats, math
@@ -18,6 +19,8 @@ import Yams
 /// ```
 public struct ProjectConfig: Sendable {
     public var path: String?
+    /// The absolute folder of `weave.yml` (the project root), when there is one.
+    public var directory: String?
     public var output: String?
     public var formats: [String]?
     public var katex: String?
@@ -38,7 +41,8 @@ public struct ProjectConfig: Sendable {
     public init() {}
 
     /// Finds `weave.yml` in `directory` or the nearest parent that has one (stopping at
-    /// a folder with `.git`), and parses it. No file: an empty configuration.
+    /// a folder with `.git`), and parses it, its folder being the project root for
+    /// `sandbox.data` (`ProjectRoot`). No file: an empty configuration.
     public static func load(from directory: String) -> ProjectConfig {
         var dir = directory
         while true {
@@ -46,7 +50,8 @@ public struct ProjectConfig: Sendable {
             if FileIO.exists(candidate) {
                 let display = dir == directory ? "weave.yml" : candidate
                 guard let bytes = try? FileIO.read(candidate) else { return ProjectConfig() }
-                return parse(path: display, bytes: bytes)
+                let folder = dir.hasPrefix("/") ? dir : FileIO.join(FileManager.default.currentDirectoryPath, dir)
+                return parse(path: display, bytes: bytes, directory: folder)
             }
             if FileIO.exists(FileIO.join(dir, ".git")) || dir == "/" || dir.isEmpty { return ProjectConfig() }
             let parent = FileIO.dirname(dir)
@@ -55,9 +60,13 @@ public struct ProjectConfig: Sendable {
         }
     }
 
-    public static func parse(path: String, bytes: [UInt8]) -> ProjectConfig {
+    /// Parses `weave.yml` text. `directory`: the file's folder, which is the project root;
+    /// when given, `sandbox.data` folders are resolved against it and checked
+    /// (`ProjectRoot.checkDataFolder`), else they are kept as written.
+    public static func parse(path: String, bytes: [UInt8], directory: String? = nil) -> ProjectConfig {
         var c = ProjectConfig()
         c.path = path
+        c.directory = directory
         let source = SourceText(path: path, bytes: bytes)
         let node: Node?
         do {
@@ -82,6 +91,10 @@ public struct ProjectConfig: Sendable {
             func bad(_ expected: String) {
                 c.diagnostics.append(.error(path, loc, "'\(key)' must be \(expected)", details: Diagnostic.quote(source, loc)))
             }
+            func badNumber<T: Sendable>(_ rule: SettingRule<T>, _ value: Node) {
+                c.diagnostics.append(.error(path, loc, rule.message("'\(key)'", got: value.string ?? "(not a number)"),
+                                            details: Diagnostic.quote(source, loc) + ["for example '\(key): \(rule.example)'"]))
+            }
             switch key {
             case "output": if let s = v.string { c.output = s } else { bad("a folder name") }
             case "formats":
@@ -89,15 +102,18 @@ public struct ProjectConfig: Sendable {
                 else if let s = v.string { c.formats = s.split(separator: ",").map { String($0).trimmingSpaces() } }
                 else { bad("a list such as [html, md]") }
             case "katex": if let s = v.string, s == "cdn" || s == "local" { c.katex = s } else { bad("'cdn' or 'local'") }
-            case "jobs": if let s = v.string, let j = Int(s), j >= 1 { c.jobs = j } else { bad("a positive integer") }
-            case "timeout": if let s = v.string, let t = Double(s), t > 0 { c.timeout = t } else { bad("a positive number of seconds") }
+            case "jobs": if let j = v.string.flatMap(SettingRules.jobs.parse) { c.jobs = j } else { badNumber(SettingRules.jobs, v) }
+            case "timeout": if let t = v.string.flatMap(SettingRules.timeout.parse) { c.timeout = t } else { badNumber(SettingRules.timeout, v) }
             case "cache-dir": if let s = v.string { c.cacheDirectory = s } else { bad("a folder name") }
             case "execute":
                 guard let m = v.mapping else { bad("a mapping (echo, eval, optimize, timeout, output)"); continue }
                 for (ek, ev) in m {
                     guard let name = ek.string else { continue }
                     let eloc = ek.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? loc
-                    if executeKeys.contains(name) {
+                    if name == "timeout", SettingRules.timeout.parse(ev.string ?? "") == nil {
+                        c.diagnostics.append(.error(path, eloc, SettingRules.timeout.message("'execute.timeout'", got: ev.string ?? "(not a number)"),
+                                                    details: Diagnostic.quote(source, eloc) + ["for example 'timeout: \(SettingRules.timeout.example)' (seconds)"]))
+                    } else if executeKeys.contains(name) {
                         c.execute[name] = ev.string ?? ""
                     } else {
                         c.diagnostics.append(unknown(name, eloc, among: executeKeys, path: path, source: source, section: "execute."))
@@ -110,14 +126,29 @@ public struct ProjectConfig: Sendable {
                     let sloc = sk.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? loc
                     func list() -> [String] { sv.sequence?.compactMap(\.string) ?? sv.string.map { [$0] } ?? [] }
                     switch name {
-                    case "data": c.sandbox.dataFolders = list()
+                    case "data":
+                        let items: [Node] = sv.sequence.map { Array($0) } ?? [sv]
+                        let entries = items.map { item in (item.string ?? "", item.mark) }
+                        c.sandbox.dataFolders = []
+                        for (entry, mark) in entries {
+                            let eloc = mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? sloc
+                            guard let directory else { c.sandbox.dataFolders.append(entry); continue }
+                            switch ProjectRoot.checkDataFolder(entry, base: directory, root: directory) {
+                            case .success(let folder): c.sandbox.dataFolders.append(folder)
+                            case .failure(let problem):
+                                c.diagnostics.append(.error(path, eloc, "sandbox.data: " + problem.message,
+                                                            details: Diagnostic.quote(source, eloc) + problem.details))
+                            }
+                        }
                     case "env": c.sandbox.environmentAllowList += list()
                     case "memory":
-                        if let b = sv.string.flatMap(ProjectConfig.bytes) { c.sandbox.memoryLimit = b }
-                        else { c.diagnostics.append(.error(path, sloc, "'sandbox.memory' must be a size such as 4G or 512M", details: Diagnostic.quote(source, sloc))) }
+                        if let b = sv.string.flatMap(SettingRules.memory.parse) { c.sandbox.memoryLimit = b }
+                        else { c.diagnostics.append(.error(path, sloc, SettingRules.memory.message("'sandbox.memory'", got: sv.string ?? "(not a size)"),
+                                                           details: Diagnostic.quote(source, sloc) + ["for example 'memory: \(SettingRules.memory.example)'"])) }
                     case "processes":
-                        if let n = sv.string.flatMap({ Int($0) }), n > 0 { c.sandbox.processLimit = n }
-                        else { c.diagnostics.append(.error(path, sloc, "'sandbox.processes' must be a positive integer", details: Diagnostic.quote(source, sloc))) }
+                        if let n = sv.string.flatMap(SettingRules.processes.parse) { c.sandbox.processLimit = n }
+                        else { c.diagnostics.append(.error(path, sloc, SettingRules.processes.message("'sandbox.processes'", got: sv.string ?? "(not a number)"),
+                                                           details: Diagnostic.quote(source, sloc) + ["for example 'processes: \(SettingRules.processes.example)'"])) }
                     default:
                         c.diagnostics.append(unknown(name, sloc, among: sandboxKeys, path: path, source: source, section: "sandbox."))
                     }
@@ -127,17 +158,6 @@ public struct ProjectConfig: Sendable {
             }
         }
         return c
-    }
-
-    /// "4G", "512M", "100K", "123" → bytes.
-    static func bytes(_ s: String) -> Int? {
-        let t = s.trimmingSpaces().uppercased()
-        let units: [(String, Int)] = [("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
-        for (u, m) in units where t.hasSuffix(u) || t.hasSuffix(u + "B") {
-            let num = t.hasSuffix("B") ? t.dropLast(2) : t.dropLast(1)
-            return Double(num).map { Int($0 * Double(m)) }
-        }
-        return Int(t)
     }
 
     static func unknown(_ key: String, _ loc: SourceLocation, among: [String], path: String, source: SourceText, section: String) -> Diagnostic {

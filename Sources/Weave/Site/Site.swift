@@ -1,14 +1,20 @@
 import Foundation
 
-/// An article to render: its path and the output name (path relative to the output
-/// folder, without extension).
+/// An article to render: its path, the output name (path relative to the output
+/// folder, without extension) and the tree it was found in.
 public struct Article: Sendable, Hashable {
     public var path: String
     public var outputName: String
+    /// The folder given on the command line that the article was found under (for a
+    /// file given directly: its folder); the article must resolve inside it
+    /// (`ArticleInput.read`). Nil: the article's own folder.
+    public var tree: String?
 
-    public init(path: String, outputName: String) {
+    /// An article at `path`, written as `outputName`, found under `tree` (nil: its folder).
+    public init(path: String, outputName: String, tree: String? = nil) {
         self.path = path
         self.outputName = outputName
+        self.tree = tree
     }
 }
 
@@ -30,8 +36,11 @@ public struct UsageError: Error, CustomStringConvertible, Sendable {
 public enum Site {
     /// Expands the command-line paths: a file is itself (output named by its base
     /// name); a directory means every `*.md` below it (output named by the path
-    /// relative to the directory). Missing paths and name clashes are usage errors.
-    public static func collect(_ paths: [String]) throws -> [Article] {
+    /// relative to the directory), skipping `_`/`.` folders and the folders in
+    /// `excluding` (the output and cache folders) wherever they are
+    /// (`FileIO.markdownFiles`). Missing paths and name clashes are usage errors; whether
+    /// each article may be read is decided when it is read (`ArticleInput`).
+    public static func collect(_ paths: [String], excluding: [String] = []) throws -> [Article] {
         var out: [Article] = []
         var byName: [String: String] = [:]
         for raw in paths {
@@ -48,13 +57,14 @@ public enum Site {
             }
             var found: [Article] = []
             if FileIO.isDirectory(p) {
-                for rel in FileIO.markdownFiles(under: p) {
-                    found.append(Article(path: FileIO.join(p, rel), outputName: String(rel.dropLast(3))))
+                for rel in FileIO.markdownFiles(under: p, excluding: excluding) {
+                    found.append(Article(path: FileIO.join(p, rel), outputName: String(rel.dropLast(3)), tree: p))
                 }
             } else {
                 let base = FileIO.basename(p)
                 let name = base.hasSuffix(".md") ? String(base.dropLast(3)) : base
-                found.append(Article(path: p, outputName: name))
+                let dir = FileIO.dirname(p)
+                found.append(Article(path: p, outputName: name, tree: dir.isEmpty ? "." : dir))
             }
             for a in found {
                 if let other = byName[a.outputName] {

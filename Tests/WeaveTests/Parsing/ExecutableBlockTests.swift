@@ -63,7 +63,7 @@ struct ExecutableBlockTests {
         #expect(messages.contains("t.md:2:5: error: option 'echo' must be true or false, not 'maybe'"))
         #expect(messages.contains("t.md:3:5: warning: unknown block option 'ecoh' is ignored"))
         #expect(doc.diagnostics.first { $0.message.contains("ecoh") }?.details.last == "did you mean 'echo'?")
-        #expect(messages.contains("t.md:4:5: error: option 'timeout' must be a positive number of seconds, not '-3'"))
+        #expect(messages.contains("t.md:4:5: error: option 'timeout' must be a positive number of seconds, at most 86400 (one day) (got '-3')"))
         #expect(messages.contains("t.md:5:1: error: block option without ':' — expected '//| key: value'"))
     }
 
