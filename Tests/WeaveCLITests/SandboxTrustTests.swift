@@ -192,4 +192,33 @@ struct SandboxTrustTests {
         #expect(!r.stderr.contains("n/process.md"), "\(r.stderr)")
         #expect(r.stderr.contains("n/tcp.md:2:10: error: the sandbox stopped the program: it tried to open a network connection"), "\(r.stderr)")
     }
+
+    /// Two articles at once (`--jobs 2`): one holds as many processes as the limit allows,
+    /// the other still gets its own budget (as root each run has a user id of its own; as
+    /// an ordinary user each has its own user namespace).
+    @Test(.enabled(if: SandboxTrustTests.available, "bubblewrap is not installed"), arguments: WeaveUser.allCases)
+    func aForkBombDoesNotStarveTheArticleBesideIt(user: WeaveUser) throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        try t.write("n/a-bomb.md", """
+        ```{swift}
+        var held = 0
+        for _ in 0..<1000 { let pid = fork(); if pid == 0 { sleep(20); _exit(0) }; if pid < 0 { break }; held += 1 }
+        sleep(8)
+        claim(held < 256, "contained")
+        ```
+
+        """)
+        try t.write("n/b-honest.md", """
+        ```{swift}
+        sleep(2)
+        var started = 0
+        for _ in 0..<20 { let pid = fork(); if pid == 0 { _exit(0) }; if pid > 0 { started += 1; var st: Int32 = 0; waitpid(pid, &st, 0) } }
+        claim(started == 20, "the honest article can start its processes")
+        ```
+
+        """)
+        let r = try user.run(["check", "n", "--jobs", "2", "--no-cache", "--timeout", "60"], in: t)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,10 +19,11 @@ import Glibc
 ///   read-only too, except the crash-report file; the only writable place is `/tmp`
 ///   (also `$TMPDIR` and `$HOME`), a tmpfs of at most ``scratchLimit`` bytes;
 /// - **limits**: address space per process (``memoryLimit``), processes (``processLimit``:
-///   as root the program runs as `nobody`; as an ordinary user it runs in its own user
-///   namespace, where the kernel counts its processes apart from the user's others, so in
-///   both cases the bound is on the program's whole process tree), CPU seconds (the
-///   timeout), the output cap (also the largest file it can write);
+///   as root the program runs as an unprivileged user id of its own (``isolatedID()``); as
+///   an ordinary user it runs in its own user namespace, where the kernel counts its
+///   processes apart from the user's others, so in both cases the bound is on the
+///   program's whole process tree and no other run shares it), CPU seconds (the timeout),
+///   the output cap (also the largest file it can write);
 /// - **no inherited secrets**: the environment is rebuilt from an allow-list.
 ///
 /// What comes back is read through descriptors Weave opened (``RunFiles``). `--no-sandbox`
@@ -137,7 +139,10 @@ public struct Sandbox: Sendable {
         a += ["--chdir", cwd, "--seccomp", "10", "--"]
         a += ["/usr/bin/prlimit", "--as=\(memoryLimit)", "--cpu=\(max(1, cpuSeconds))", "--fsize=\(outputCap)", "--core=0",
               "--nproc=\(processLimit)", "--"]
-        if asRoot { a += ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] }
+        if asRoot {
+            let id = Sandbox.isolatedID()
+            a += ["/usr/bin/setpriv", "--reuid=\(id)", "--regid=\(id)", "--clear-groups", "--"]
+        }
         a.append(exe)
 
         var env: [String: String] = [
@@ -148,6 +153,18 @@ public struct Sandbox: Sendable {
         for k in ["WEAVE_CHANNEL_FD", "WEAVE_OUTPUT_CAP", "SWIFT_BACKTRACE"] { if let v = environment[k] { env[k] = v } }
         return Command(argv: a, environment: env, files: [(10, filter)])
     }
+
+    /// A user and group id of its own for one run when weave is root: RLIMIT_NPROC counts
+    /// the processes of a user, so two articles running at once as the same `nobody`
+    /// would share one budget (a fork bomb in one would starve the other). Ids from
+    /// 2,000,000,000 on are in no password file; each run of each weave process gets
+    /// another one (by process id and a counter), so no two runs at once share one.
+    static func isolatedID() -> UInt32 {
+        let k = runCounter.add(1, ordering: .relaxed).newValue
+        return 2_000_000_000 + UInt32(truncatingIfNeeded: (Int(getpid()) % 1_000_000) * 100 + k % 100)
+    }
+
+    private static let runCounter = Atomic<Int>(0)
 
     /// The launcher's own complaint, if the sandbox could not start the program: bwrap's
     /// `bwrap: …` lines, or `prlimit:`/`setpriv:` lines (status 126/127 when they cannot
