@@ -161,7 +161,7 @@ struct DefinitionOrderTests {
         #expect(md.contains("Count 3."))
         let trap = try CLI.run(["check", "trap.md"], cwd: t.path)
         #expect(trap.status == 1)
-        #expect(trap.stderr.hasPrefix("trap.md:2:28: error: runtime error: Index out of range"), "\(trap.stderr)")
+        #expect(trap.stderr.hasPrefix("trap.md:2:30: error: runtime error: Index out of range"), "\(trap.stderr)")
     }
 
     @Test func claimEqualsShowsBothSides() throws {
@@ -184,5 +184,23 @@ struct DefinitionOrderTests {
         #expect(lines.contains("q.md:5:1: error: claim failed: a string (computed \"abc\", expected \"abd\")"))
         #expect(lines.contains("q.md:8:1: error: claim failed: a pair (computed (3, 3), expected (3, 4))"))
         #expect(lines.last == "weave check: 1 article, 7 claims: 4 hold, 3 failed; 1 article failed")
+    }
+
+    @Test func inlineClaimTypeErrorsQuoteTheAuthorsExpression() throws {
+        let r = try check("i.md", """
+        ```{swift}
+        let label = "x"
+        let f = { (x: Int) in x }
+        ```
+
+        It is `{swift} label ≈ 3` and `{swift} f == 1`.
+
+        """)
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("i.md:6:16: error: 'label' is not a number: '≈ 3' needs an integer or floating-point value"), "\(r.stderr)")
+        #expect(lines.contains("i.md:6:40: error: 'f == 1' cannot be checked: both sides must be values of one Equatable type"))
+        #expect(lines.contains("    It is `{swift} label ≈ 3` and `{swift} f == 1`."))
+        #expect(!r.stderr.contains("__Weave") && !r.stderr.contains("prose"))
     }
 }
