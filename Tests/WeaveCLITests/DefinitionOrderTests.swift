@@ -84,6 +84,23 @@ struct DefinitionOrderTests {
             + "it is read here by a closure or function that is used before that block\n"), "\(r.stderr)")
     }
 
+    @Test func localFunctionCalledBeforeItsBlockIsReportedAtTheCall() throws {
+        let r = try check("h.md", """
+        ```{swift}
+        print(later(1))
+        ```
+
+        ```{swift}
+        let answer = 42
+        func later(_ x: Int) -> Int { x + answer }
+        ```
+
+        """)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("h.md:2:7: error: 'later' is used before the block that defines it (line 7) has run\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("'later' reads 'answer' (line 7), defined at line 6; blocks run top to bottom: call 'later' after that block"))
+    }
+
     @Test func useBeforeDefinitionInsideOneBlock() throws {
         let r = try check("s.md", "```{swift}\nprint(x)\nlet x = 1\n```\n")
         #expect(r.status == 1)

@@ -115,6 +115,7 @@ struct CompilerDiagnostics {
         let name: String
         let use: Message
         let declaration: Message
+        var viaCapture = false
         if let n = quotedName(m.text, prefix: "use of local variable '"), m.text.hasSuffix("' before its declaration"),
            m.file == program.articlePath,
            let d = notes.first(where: { $0.file == program.articlePath && $0.text == "'\(n)' declared here" }) {
@@ -123,11 +124,25 @@ struct CompilerDiagnostics {
                   let u = notes.first(where: { $0.file == program.articlePath && $0.text == "captured here" }),
                   let d = notes.first(where: { $0.file == program.articlePath && $0.text == "captured value declared here" }) {
             (name, use, declaration) = (n, u, d)
+            viaCapture = true
         } else {
             return nil
         }
         let (location, unit) = articleLocation(line: use.line, byteColumn: use.column, program: program, document: document)
         let (_, definingUnit) = articleLocation(line: declaration.line, byteColumn: declaration.column, program: program, document: document)
+        if viaCapture, m.file == program.articlePath, let function = identifier(at: m, program: program, document: document),
+           let reader = unit, let defining = definingUnit,
+           let call = earlierUse(of: function, before: min(reader, defining), program: program, document: document) {
+            // A local function that reads `name` is called before its own block (and before
+            // `name`'s): report the call.
+            var details = Diagnostic.quote(document.source, call.location)
+            details.append("'\(function)' reads '\(name)' (line \(use.line)), defined at line \(declaration.line); "
+                + "blocks run top to bottom: call '\(function)' after that block")
+            return Located(location: call.location, unitIndex: call.unit,
+                           message: Message(file: program.articlePath, line: call.location.line, column: call.location.column,
+                                            severity: "error", text: "'\(function)' is used before the block that defines it (line \(m.line)) has run",
+                                            details: details))
+        }
         let sameUnit = definingUnit != nil && definingUnit == unit
         var text = sameUnit
             ? "'\(name)' is used before its definition at line \(declaration.line)"
@@ -167,6 +182,42 @@ struct CompilerDiagnostics {
             message.details = Diagnostic.quote(document.source, location)
         }
         return message
+    }
+
+    /// The identifier that starts at a message's article location (a local function's
+    /// name, where Swift reports what it captures), or nil (e.g. a closure's `{`).
+    static func identifier(at m: Message, program: CodeGenerator.Program, document: Document) -> String? {
+        let bytes = Array(document.source.lineText(m.line).utf8)
+        var column = m.column
+        if let u = unitIndex(forArticleLine: m.line, byteColumn: m.column, program: program, document: document),
+           case .block(let b) = program.units[u] {
+            column += document.blocks[b].containerPrefix.utf8.count
+        }
+        guard column >= 1, column <= bytes.count else { return nil }
+        let word = bytes[(column - 1)...].prefix { $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+        return word.isEmpty ? nil : String(decoding: word, as: UTF8.self)
+    }
+
+    /// The first read of `name` in a unit before `unit` (the first of the unit that
+    /// declares the local function `name` and the unit that defines what it reads): a call
+    /// of the function before those blocks have run.
+    static func earlierUse(of name: String, before unit: Int, program: CodeGenerator.Program,
+                           document: Document) -> (location: SourceLocation, unit: Int)? {
+        for k in 0..<unit {
+            switch program.units[k] {
+            case .block(let b):
+                let block = document.blocks[b]
+                guard let r = ScopePlanner.firstReference(to: name, in: block.code) else { continue }
+                let line = block.codeFirstLine + r.line - 1
+                return (articleLocation(line: line, byteColumn: r.column, program: program, document: document).0, k)
+            case .inline(let i):
+                let e = document.inlines[i]
+                guard let r = ScopePlanner.firstReference(to: name, in: e.expression), r.line == 1 else { continue }
+                let column = document.source.scalarColumn(line: e.location.line, byteColumn: e.byteColumn + r.column - 1)
+                return (SourceLocation(line: e.location.line, column: column), k)
+            }
+        }
+        return nil
     }
 
     /// The name in `PREFIX name' …`, when `text` starts with `prefix`.

@@ -105,6 +105,34 @@ enum ScopePlanner {
         return Plan(partitions: partitions, localNames: local)
     }
 
+    /// The first place `code` reads `name` as an identifier (not a member `a.name`), as a
+    /// 1-based line and byte column within `code`.
+    static func firstReference(to name: String, in code: String) -> (line: Int, column: Int)? {
+        let tree = Parser.parse(source: code)
+        let finder = ReferenceFinder(name: name)
+        finder.walk(tree)
+        guard let position = finder.found else { return nil }
+        let location = SourceLocationConverter(fileName: "", tree: tree).location(for: position)
+        return (location.line, location.column)
+    }
+
+    /// Finds the first read of one name.
+    final class ReferenceFinder: SyntaxVisitor {
+        let name: String
+        var found: AbsolutePosition?
+        init(name: String) {
+            self.name = name
+            super.init(viewMode: .sourceAccurate)
+        }
+        override func visit(_ node: DeclReferenceExprSyntax) -> SyntaxVisitorContinueKind {
+            if found == nil, node.baseName.text == name,
+               node.parent?.as(MemberAccessExprSyntax.self)?.declName.id != node.id {
+                found = node.positionAfterSkippingLeadingTrivia
+            }
+            return .skipChildren
+        }
+    }
+
     /// Replaces every byte in `r` by a space, except line breaks (so lines and byte
     /// columns stay those of the article).
     static func blank(_ bytes: inout [UInt8], _ r: Range<Int>) {
