@@ -11,6 +11,7 @@ import Darwin
 ///     claim(crossover == 4608, "the quadratic term dominates beyond 6hd")
 ///     claim(err, near: 0, tolerance: 1e-12, "tiled equals naive")
 ///     claim(t, near: 2.0/3.0, relativeTolerance: 1e-8, "capture time")
+///     claim(split, equals: [3, 1, 1], "the split of 5 parts")
 ///
 /// Returns whether the claim holds, so code can branch on it.
 @discardableResult
@@ -50,17 +51,66 @@ public func claim<T: BinaryFloatingPoint>(_ value: T, near expected: T, relative
 @discardableResult
 public func claim<T: BinaryInteger>(_ value: T, equals expected: T, _ message: String,
                                     line: Int = #line, column: Int = #column) -> Bool {
+    sendEquals(String(value), String(expected), value == expected, message, line, column)
+}
+
+/// Any two values compared with `==`, both shown when the claim fails:
+///
+///     claim(split, equals: [3, 1, 1], "the split of 5 parts")
+///     // claim failed: the split of 5 parts (computed [3, 1, 2], expected [3, 1, 1])
+///
+/// For arrays, strings, `Bool`, `Rational` and any other `Equatable` value with a
+/// description (strings are shown quoted). Integers use the `BinaryInteger` overload
+/// (the more specific one), floating-point values are compared exactly: use
+/// `claim(_:near:tolerance:_:)` for computed reals.
+@discardableResult
+public func claim<T: Equatable & CustomStringConvertible>(_ value: T, equals expected: T, _ message: String,
+                                                          line: Int = #line, column: Int = #column) -> Bool {
+    sendEquals(claimText(value), claimText(expected), value == expected, message, line, column)
+}
+
+/// Pairs compared with `==`, both shown when the claim fails: `claim((p, q), equals: (3, 4), "…")`.
+@discardableResult
+public func claim<A: Equatable, B: Equatable>(_ value: (A, B), equals expected: (A, B), _ message: String,
+                                              line: Int = #line, column: Int = #column) -> Bool {
+    sendEquals(claimText(value), claimText(expected), value == expected, message, line, column)
+}
+
+/// Triples compared with `==`, both shown when the claim fails.
+@discardableResult
+public func claim<A: Equatable, B: Equatable, C: Equatable>(_ value: (A, B, C), equals expected: (A, B, C), _ message: String,
+                                                            line: Int = #line, column: Int = #column) -> Bool {
+    sendEquals(claimText(value), claimText(expected), value == expected, message, line, column)
+}
+
+/// How a claim shows a value: its description, strings quoted, tuples as `(a, b)`.
+func claimText<T>(_ value: T) -> String {
+    switch value {
+    case let s as String: return String(reflecting: s)
+    case let s as Substring: return String(reflecting: String(s))
+    case let v as any CustomStringConvertible: return v.description
+    default: break
+    }
+    let m = Mirror(reflecting: value)
+    if m.displayStyle == .tuple {
+        return "(" + m.children.map { claimText($0.value) }.joined(separator: ", ") + ")"
+    }
+    return String(describing: value)
+}
+
+private func sendEquals(_ actual: String, _ expected: String, _ passed: Bool, _ message: String,
+                        _ line: Int, _ column: Int) -> Bool {
     var w = JSONWriter(type: "claim")
     w.field("kind", "exact")
     w.field("line", line)
     w.field("column", column)
     w.field("message", message)
-    w.field("actual", String(value))
-    w.field("expected", String(expected))
-    w.field("passed", value == expected)
+    w.field("actual", actual)
+    w.field("expected", expected)
+    w.field("passed", passed)
     w.field("block", __WeaveSession.currentBlock)
     Channel.send(w)
-    return value == expected
+    return passed
 }
 
 private func sendNear(_ value: Double, _ expected: Double, _ tol: String, _ passed: Bool, _ message: String, _ line: Int, _ column: Int) {
