@@ -61,6 +61,7 @@ struct Audit: ParsableCommand {
         case .text: for f in findings { print(f.description) }
         case .json: print(AuditFinding.json(findings))
         }
+        fflush(nil)  // the findings before the count when both streams go to one place
         let inArticles = Set(findings.map(\.path)).count
         Console.error("weave audit: \(findings.count) typed number\(findings.count == 1 ? "" : "s") not computed"
                       + " in \(inArticles) of \(articles.count) article\(articles.count == 1 ? "" : "s")"

@@ -44,7 +44,8 @@ struct NumberScanner {
 
     // MARK: Word lists (README documents them)
 
-    /// Nouns that make the number after them a label: "Figure 2", "eq. (4)", "section 3".
+    /// Nouns that make the number after them a label: "Figure 2", "eq. (4)", "section 3",
+    /// "arXiv 2309.16354".
     static let labelNouns: Set<String> = [
         "figure", "figures", "fig", "figs", "table", "tables", "tab", "section", "sections", "sec", "secs",
         "chapter", "chapters", "ch", "chap", "equation", "equations", "eq", "eqs", "eqn", "theorem", "theorems",
@@ -52,7 +53,7 @@ struct NumberScanner {
         "appendix", "algorithm", "step", "steps", "part", "parts", "line", "lines", "page", "pages", "p", "pp",
         "article", "articles", "issue", "issues", "notebook", "listing", "remark", "note", "footnote", "item",
         "items", "row", "rows", "column", "columns", "col", "block", "blocks", "case", "cases", "version",
-        "release", "volume", "vol", "no",
+        "release", "volume", "vol", "no", "arxiv", "doi", "isbn",
     ]
 
     /// Names whose following number is a version: "Swift 6.3", "Python 3".

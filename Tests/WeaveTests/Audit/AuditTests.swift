@@ -66,6 +66,7 @@ struct AuditTests {
 
     @Test func labelsWithTheirNoun() {
         #expect(found("Figure 2, Section 3, eq. (4), Table 1, sections 3–5, §7, issue #16 and step 7 of 9.\n") == ["1:82 9"])
+        #expect(found("See arXiv 2309.16354 and DOI 10.1145 for it.\n").isEmpty)
     }
 
     @Test func ordinalsIdentifiersAndUnits() {
