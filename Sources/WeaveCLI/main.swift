@@ -13,7 +13,7 @@ struct WeaveCommand: ParsableCommand {
         commandName: "weave",
         abstract: "Render Markdown articles with executable Swift blocks, and check their claims.",
         version: WeaveInfo.version,
-        subcommands: [Render.self, Check.self, New.self, Serve.self]
+        subcommands: [Render.self, Check.self, New.self, Serve.self, Audit.self]
     )
 }
 
@@ -217,6 +217,7 @@ struct Render: ParsableCommand {
         let out = self.out ?? config.output ?? "_site", check = self.check, opts = self.common
         let progress = Progress(enabled: isatty(2) != 0)
         let entries = Entries()
+        let summary = RenderSummary()
         Interrupts.install()
         if !check {
             FileIO.removeStaleTemporaries(under: out)
@@ -249,6 +250,7 @@ struct Render: ParsableCommand {
             progress.clear()
             // An article that was not read (ArticleInput) has no page: no index entry.
             if report.document != nil { entries.add(IndexPage.Entry(report: report)) }
+            summary.add(report)
             if report.failed { tally.failed() }
             if report.environmentFailure { tally.environmentFailure() }
             for e in report.errors {
@@ -280,6 +282,7 @@ struct Render: ParsableCommand {
         if tally.failures > 0 {
             Console.error("weave render: \(tally.failures) of \(articles.count) article\(articles.count == 1 ? "" : "s") failed")
         }
+        if isatty(2) == 0 { Console.error(summary.line) }
         if tally.ioErrors > 0 || tally.environmentFailures > 0 { throw ExitCode(2) }
         if tally.failures > 0 || !tally.staleFiles.isEmpty { throw ExitCode(1) }
     }

@@ -146,7 +146,8 @@ public struct BlockOptions: Sendable, Hashable {
 
     public init() { raw = [] }
 
-    public static let knownKeys = ["label", "caption", "echo", "eval", "output", "timeout", "fig-cap", "tbl-cap"]
+    /// `typed` lists the numbers of the caption and labels that are deliberate (`weave audit`).
+    public static let knownKeys = ["label", "caption", "echo", "eval", "output", "timeout", "fig-cap", "tbl-cap", "typed"]
 }
 
 /// An inline ``{swift} EXPR`` span, or a prose claim ``{swift} EXPR ≈ LITERAL`` /

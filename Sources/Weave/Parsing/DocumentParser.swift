@@ -126,6 +126,7 @@ public enum DocumentParser {
             }
             switch key {
             case "label": options.label = value
+            case "typed": break  // read by `weave audit` from `raw`
             case "caption", "fig-cap", "tbl-cap": options.caption = value
             case "echo": options.echo = bool()
             case "eval": options.eval = bool()
