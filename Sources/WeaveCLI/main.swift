@@ -151,9 +151,12 @@ struct RunOptions: ParsableArguments {
     func print(_ r: Build.Report, written: Bool?) {
         for d in r.diagnostics { Console.error(d.description) }
         guard verbose else { return }
-        var line = "\(r.article.path): \(r.runSummary)"
+        var line = Diagnostic.escapingControlCharacters("\(r.article.path): \(r.runSummary)")
         if r.failed { line += "; FAILED" }
-        if let w = written { line += w ? (r.failed ? "; written with its errors shown" : "; written") : "; not written (earlier output kept)" }
+        if let w = written {
+            line += w ? (r.failed ? "; written with its errors shown" : "; written") : "; not written (earlier output kept)"
+            if w && !r.kept.isEmpty { line += " (kept good earlier \(r.kept.joined(separator: ", ")))" }
+        }
         Console.error(line)
     }
 }
@@ -161,7 +164,7 @@ struct RunOptions: ParsableArguments {
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run articles and render them to HTML and Markdown.",
-        discussion: "Failing articles are reported and not written; their earlier outputs are kept. Exit status: 0 all rendered, 1 an article failed (or is stale with --check), 2 usage or I/O error.")
+        discussion: "Failing articles are reported; an output file that holds a good earlier render is kept, others are written with the errors shown. Exit status: 0 all rendered, 1 an article failed (or is stale with --check), 2 usage or I/O error.")
 
     @OptionGroup var common: RunOptions
 
@@ -232,9 +235,12 @@ struct Render: ParsableCommand {
                         tally.stale(FileIO.join(out, rel))
                     }
                 }
-            } else if !report.failed || ArticleRenderer.mayWriteFailedOutputs(report.files, outDir: out) {
-                report.written = true
-                for (rel, data) in report.files {
+            } else {
+                // File by file: a failure replaces only missing or failed outputs.
+                let decision = OutputPolicy.decide(report.files, failed: report.failed, outDir: out)
+                report.written = !decision.write.isEmpty
+                report.kept = decision.kept
+                for (rel, data) in decision.write {
                     do {
                         try FileIO.writeAtomically(data, to: FileIO.join(out, rel))
                     } catch {
@@ -242,8 +248,6 @@ struct Render: ParsableCommand {
                         report.written = false
                     }
                 }
-            } else {
-                report.written = false
             }
             report.files = []
         }, deliver: { report in
@@ -254,7 +258,7 @@ struct Render: ParsableCommand {
             if report.failed { tally.failed() }
             if report.environmentFailure { tally.environmentFailure() }
             for e in report.errors {
-                Console.error(e)
+                Console.error(Diagnostic.escapingControlCharacters(e))
                 tally.ioError()
             }
             opts.print(report, written: check ? nil : report.written)
@@ -443,7 +447,23 @@ final class Manifest: @unchecked Sendable {
         ]
         let obj: [String: Any] = ["version": 1, "articles": articles, "summary": summary]
         let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return Manifest.escapeRemainingControls(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSONSerialization escapes C0 control characters but writes DEL and C1 (U+0080–
+    /// U+009F, e.g. the one-byte CSI) as they are; they can only occur inside strings,
+    /// where `\u00XX` means the same character, so write them escaped.
+    static func escapeRemainingControls(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { $0.value >= 0x7F && $0.value <= 0x9F }) else { return json }
+        var out = String.UnicodeScalarView()
+        for u in json.unicodeScalars {
+            if u.value >= 0x7F && u.value <= 0x9F {
+                out.append(contentsOf: ("\\u00" + String(u.value, radix: 16)).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
     }
 }
 
@@ -458,10 +478,17 @@ enum GitHub {
         return "::\(level) \(props)::\(escapeData(text))"
     }
 
+    /// A workflow command's message: control characters other than tab, CR and LF
+    /// (ESC, DEL, C1) removed, then GitHub's escaping (`%` → `%25`, CR → `%0D`,
+    /// LF → `%0A`), so the text stays one command and cannot start another.
     static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        var kept = String.UnicodeScalarView()
+        for u in s.unicodeScalars where !(Diagnostic.isEscapedScalar(u) && u != "\r" && u != "\n") { kept.append(u) }
+        return String(kept).replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
     }
 
+    /// A workflow command's property value: `escapeData`, and `:` → `%3A`, `,` → `%2C`.
     static func escapeProperty(_ s: String) -> String {
         escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Weave
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,21 @@ import Glibc
 /// Anything else is a 404 page that links to the index. The watcher polls the article
 /// files, the folders given (new and removed `*.md`) and the article kit; a change
 /// re-renders only the articles concerned (a new kit: all of them), in the background.
+///
+/// It answers only to itself: a request whose `Host` is not a loopback name or the
+/// `--host` gets 421 (`AllowedHosts`, against DNS rebinding); a connection whose request
+/// head has not fully arrived `headerTimeout` seconds after it opened (or after its last
+/// response) is closed (slowloris); at most `maxConnections` connections are served at
+/// once (Hummingbird checks between accept batches of up to 4, so up to 3 more), further
+/// ones wait in the listen queue until one closes.
 public struct PreviewServer: Sendable {
+    /// Seconds a connection may take to send a complete request head, and may stay idle
+    /// between requests (Hummingbird's idle timeout; a response in progress, such as an
+    /// event stream, is not cut).
+    public static let headerTimeout: Int64 = 5
+    /// Connections served at the same time.
+    public static let maxConnections = 64
+
     public struct Configuration: Sendable {
         /// The command-line paths (files and folders), watched for new articles.
         public var paths: [String]
@@ -85,13 +100,16 @@ public struct PreviewServer: Sendable {
         let shutdown = Shutdown(hub: hub, site: site, watcher: watcher)
 
         let router = Router()
+        router.add(middleware: HostCheckMiddleware(allowed: AllowedHosts(bindHost: c.host)))
         let handler = Handler(site: site, hub: hub, katexDirectory: c.mathAssets == .local ? c.katexDirectory : nil)
         router.get("/") { request, _ in await handler.respond(to: request) }
         router.get("**") { request, _ in await handler.respond(to: request) }
 
         var app = Application(
             router: router,
-            configuration: .init(address: .hostname(c.host, port: c.port), serverName: "weave"),
+            server: .http1(configuration: .init(idleTimeout: .seconds(PreviewServer.headerTimeout))),
+            configuration: .init(address: .hostname(c.host, port: c.port), serverName: "weave",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(PreviewServer.maxConnections)),
             onServerRunning: { channel in
                 // Renders and polling start once the port is bound (nothing is
                 // compiled for a server that cannot start).

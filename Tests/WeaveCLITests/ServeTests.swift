@@ -238,6 +238,63 @@ struct ServeTests {
         #expect(gone, "article program \(pid) still running")
         if !gone { kill(pid, SIGKILL) }
     }
+
+    /// The port from the server's first line.
+    static func port(_ line: String) throws -> Int {
+        try #require(Int(try baseURL(line).split(separator: ":").last ?? ""))
+    }
+
+    /// DNS rebinding: a page on another site whose name resolves to 127.0.0.1 sends its
+    /// own name as `Host`; only loopback names and the `--host` are answered.
+    @Test func answersOnlyRequestsForItsOwnNames() throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        try t.write("n/x.md", Self.article("let v = 1"))
+        let server = try ServeProcess(["serve", "n", "--port", "0", "--jobs", "1"], cwd: t.path)
+        defer { server.terminate() }
+        let port = try Self.port(try server.firstLine(timeout: 30))
+        for host in ["127.0.0.1:\(port)", "localhost:\(port)", "localhost", "LocalHost:\(port)", "[::1]:\(port)", "127.0.0.1"] {
+            #expect(try RawConnection.status(port: port, host: host) == 200, "Host: \(host)")
+        }
+        for host in ["attacker.example", "attacker.example:\(port)", "localhost.attacker.example:\(port)",
+                     "127.0.0.1.nip.io:\(port)", "localhost:80x", "[::1", ""] {
+            #expect(try RawConnection.status(port: port, host: host) == 421, "Host: \(host)")
+            #expect(try RawConnection.status(port: port, host: host, path: "/x.html") == 421, "Host: \(host)")
+        }
+        #expect(try RawConnection.status(port: port, host: nil) == 421)
+    }
+
+    /// Slowloris: a request head that trickles in is cut after a few seconds; at most
+    /// 64 (+3) connections are served at once, the next one waits until one closes.
+    @Test func slowHeadersAreCutAndConnectionsAreCapped() throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        try t.write("n/x.md", Self.article("let v = 1"))
+        let server = try ServeProcess(["serve", "n", "--port", "0", "--jobs", "1"], cwd: t.path)
+        defer { server.terminate() }
+        let port = try Self.port(try server.firstLine(timeout: 30))
+
+        let slow = try RawConnection(port: port)
+        slow.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        let start = Date()
+        var closed = false
+        while Date().timeIntervalSince(start) < 20 && !closed {
+            closed = !slow.send("X-Slow: 1\r\n") || slow.receive(timeout: 1).closed
+        }
+        #expect(closed, "a request head sent one line a second was never cut")
+        #expect(Date().timeIntervalSince(start) < 10)
+
+        // The server accepts in batches of up to 4 and checks the cap between batches, so
+        // it holds at most 64 + 3: with 68 open, the next one must wait.
+        var idle = try (0..<68).map { _ in try RawConnection(port: port) }
+        let waiting = try RawConnection(port: port)
+        waiting.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let early = waiting.receive(timeout: 1.5, untilHeadEnd: true)
+        #expect(early.text.isEmpty && !early.closed, "the 69th connection was served at once: \(early.text)")
+        idle.removeAll()
+        let late = waiting.receive(timeout: 15, untilHeadEnd: true)
+        #expect(late.text.hasPrefix("HTTP/1.1 200"), "\(late.text)")
+    }
 }
 
 /// `weave serve` running in the background, its output collected.

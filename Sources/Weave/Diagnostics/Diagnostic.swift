@@ -29,17 +29,48 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         Diagnostic(.warning, path: path, location: location, message: message, details: details)
     }
 
-    /// The first line: `path:line:col: error: message` (or `path: error: message`).
+    /// The first line: `path:line:col: error: message` (or `path: error: message`), with
+    /// control characters in the path and message escaped (`escapingControlCharacters`),
+    /// so that a message cannot clear the terminal or forge another line.
     public var headline: String {
+        let p = Diagnostic.escapingControlCharacters(path), m = Diagnostic.escapingControlCharacters(message)
         if let l = location {
-            return "\(path):\(l.line):\(l.column): \(severity.rawValue): \(message)"
+            return "\(p):\(l.line):\(l.column): \(severity.rawValue): \(m)"
         }
-        return "\(path): \(severity.rawValue): \(message)"
+        return "\(p): \(severity.rawValue): \(m)"
+    }
+
+    /// The detail lines as printed: a line feed inside a detail starts a new detail line;
+    /// every other control character is escaped.
+    public var printedDetails: [String] {
+        details.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+            .map { Diagnostic.escapingControlCharacters(String($0)) }
     }
 
     /// The headline and the detail lines, each detail indented by four spaces.
     public var description: String {
-        ([headline] + details.map { "    " + $0 }).joined(separator: "\n")
+        ([headline] + printedDetails.map { "    " + $0 }).joined(separator: "\n")
+    }
+
+    /// `s` with every control character except the tab — C0 (including line feed,
+    /// carriage return and ESC), DEL and C1 (U+0080–U+009F) — written as a Swift escape,
+    /// e.g. ESC as `\u{1B}`; everything else unchanged.
+    public static func escapingControlCharacters(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isEscapedScalar) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if isEscapedScalar(u) {
+                out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+
+    /// Control characters that text output escapes (all but the tab).
+    public static func isEscapedScalar(_ u: Unicode.Scalar) -> Bool {
+        (u.value < 0x20 && u != "\t") || (u.value >= 0x7F && u.value <= 0x9F)
     }
 
     public var isError: Bool { severity == .error }

@@ -14,6 +14,9 @@ public struct ExecutionOptions: Sendable {
     public var outputCap: Int = 10_000_000
     public var useCache: Bool = true
     public var cacheDirectory: String = ".weave-cache"
+    /// The key that authenticates cache entries (HMAC-SHA-256), from `WEAVE_CACHE_KEY`;
+    /// nil or empty: entries are not authenticated (the cache must come from trusted runs).
+    public var cacheAuthenticationKey: String? = ProcessInfo.processInfo.environment["WEAVE_CACHE_KEY"]
     /// Extra environment for article programs.
     public var environment: [String: String] = [:]
     /// The sandbox article programs run in (issue 9); `--no-sandbox` disables it.
@@ -47,7 +50,7 @@ public struct ArticleRunner: Sendable {
     public init(toolchain: Toolchain, options: ExecutionOptions) {
         self.toolchain = toolchain
         self.options = options
-        self.cache = ResultCache(directory: options.cacheDirectory)
+        self.cache = ResultCache(directory: options.cacheDirectory, authenticationKey: options.cacheAuthenticationKey)
     }
 
     public struct Outcome: Sendable {
@@ -74,12 +77,25 @@ public struct ArticleRunner: Sendable {
         let program = generator.generate(blockTimeout: timeouts)
         let optimize = document.executeFlag("optimize", default: false)
         let args = toolchain.compileArguments(optimize: optimize)
+        // The key covers everything the run can read (DESIGN.md §3): the data folders by
+        // content (past RunInputs' bounds the run is not cached) and the environment
+        // values passed through.
+        var reason = "--no-cache"
+        var useCache = options.useCache
+        var data = ""
+        if useCache {
+            do { data = try RunInputs.dataDigest(dataFolders(document)) } catch {
+                useCache = false
+                reason = "\(error)"
+            }
+        }
+        let envNames = passedEnvironmentNames()
         let parts = ResultCache.KeyParts(
             program: Toolchain.sha256([program.source]), kit: toolchain.kitFingerprint, swift: toolchain.swiftVersion,
             flags: args.dropFirst().joined(separator: " ") + " timeout=\(articleTimeout(document)) cap=\(options.outputCap) \(options.sandbox.fingerprint) blas=\(options.blasCoreType ?? "auto")/\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "1")",
-            units: unitHashes(program, document))
-        var reason = "--no-cache"
-        if options.useCache {
+            data: data, environment: RunInputs.environmentDigest(envNames, environment: programEnvironment()),
+            environmentNames: envNames, units: unitHashes(program, document))
+        if useCache {
             switch cache.lookup(parts, article: document.path) {
             case .hit(let r): return Outcome(results: r, status: .cached)
             case .miss(let why): reason = why
@@ -92,10 +108,32 @@ public struct ArticleRunner: Sendable {
         }
         // A run that Weave itself stopped (Ctrl-C) or that something killed says nothing
         // about the program: never cache it.
-        if options.useCache && cacheable && !Subprocess.wasInterrupted {
+        if useCache && cacheable && !Subprocess.wasInterrupted {
             cache.store(results, parts: parts, article: document.path)
         }
         return Outcome(results: results, status: .ran(seconds: Date().timeIntervalSince(start), reason: reason))
+    }
+
+    /// The data folders a run of `document` may read (`weave.yml` `sandbox.data`, relative
+    /// to the article's folder as the sandbox binds them, and the front matter's `data:`),
+    /// absolute.
+    func dataFolders(_ document: Document) -> [String] {
+        let dir = FileIO.dirname(document.path)
+        let cwd = dir.isEmpty ? FileManager.default.currentDirectoryPath : absolute(dir)
+        return options.sandbox.dataFolders.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } + allowedDataFolders(document, cwd: cwd)
+    }
+
+    /// The environment variables whose values reach the program: the sandbox's allow-list
+    /// (the fixed one and `sandbox.env`) and the runner's extra variables.
+    func passedEnvironmentNames() -> [String] {
+        Array(Set(options.sandbox.environmentAllowList + ["LANG"] + options.environment.keys)).sorted()
+    }
+
+    /// The environment as the program gets it, before the sandbox filters it.
+    func programEnvironment() -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in options.environment { env[k] = v }
+        return env
     }
 
     func articleTimeout(_ document: Document) -> Double {

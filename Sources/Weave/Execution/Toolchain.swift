@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,7 @@ public struct Toolchain: Sendable {
     public var modulesDirectory: String
     /// `swiftc --version`, first line.
     public var swiftVersion: String
-    /// SHA-256 over the kit's library and module files.
+    /// SHA-256 over the content of the kit's library and module files.
     public var kitFingerprint: String
     /// The toolchain's `usr` folder (Swift runtime libraries, the backtracer), made
     /// visible inside the sandbox.
@@ -79,34 +80,42 @@ public struct Toolchain: Sendable {
         return nil
     }
 
-    /// Hash of what article programs link and import: the library and the interface
-    /// files of Compute, WeaveRuntime and BigInt (a rebuilt Compute changes it).
+    /// Hash of what article programs link and import, by content: the library and the
+    /// module files of Compute, WeaveRuntime and BigInt (a rebuilt Compute changes it;
+    /// touching them without changing a byte does not). Never read from the cache folder
+    /// (a restored cache could carry a forged value); remembered per process and per
+    /// (path, size, modification time, inode) of each file, so `weave serve` sees a rebuild.
     static func fingerprintKit(dir: String, modules: String, cacheDirectory: String?) throws -> String {
-        // Remembered per (path, size, modification time) of each file, like the Swift
-        // version, so that a warm run does not read the library again.
         let files = [dir + "/libWeaveArticle.so"] + ["Compute", "WeaveRuntime", "BigInt"].map { modules + "/\($0).swiftmodule" }
         var stamp = ""
         for f in files {
             var st = stat()
-            if stat(f, &st) == 0 { stamp += "\(f) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec);" }
+            if stat(f, &st) == 0 { stamp += "\(f) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino);" }
         }
-        let memo = cacheDirectory.map { $0 + "/kit-\(sha256([dir]).prefix(16)).txt" }
-        if let memo, let data = try? FileIO.read(memo) {
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.count >= 2 && lines[0] == stamp { return String(lines[1]) }
-        }
-        let value = hashKit(files)
-        if let memo { try? FileIO.writeAtomically(Array("\(stamp)\n\(value)\n".utf8), to: memo) }
+        if let known = kitHashes.withLock({ $0[stamp] }) { return known }
+        let value = hashKit(files, root: dir)
+        kitHashes.withLock { $0[stamp] = value }
         return value
     }
 
-    static func hashKit(_ files: [String]) -> String {
+    /// Kit hashes computed by this process, by file stamps.
+    static let kitHashes = Mutex<[String: String]>([:])
+
+    /// SHA-256 over each file's path (relative to `root`), size and bytes; a module that
+    /// is a folder (`X.swiftmodule/…`) counts with every file in it, in sorted order.
+    static func hashKit(_ files: [String], root: String) -> String {
         var h = SHA256()
-        for f in files {
-            guard let data = try? FileIO.read(f) else { continue }
-            h.update(data: Array(f.utf8.suffix(40)))
+        func add(_ f: String) {
+            if FileIO.isDirectory(f) {
+                for name in ((try? FileManager.default.contentsOfDirectory(atPath: f)) ?? []).sorted() { add(f + "/" + name) }
+                return
+            }
+            guard let data = try? FileIO.read(f) else { return }
+            h.update(data: Array((f.hasPrefix(root + "/") ? String(f.dropFirst(root.count + 1)) : f).utf8) + [0])
+            h.update(data: Array(String(data.count).utf8))
             h.update(data: data)
         }
+        for f in files { add(f) }
         return h.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

@@ -31,6 +31,9 @@ public struct Build: Sendable {
         public var files: [(String, [UInt8])]
         /// Set by a `complete` hook: whether the files were written (nil: not attempted).
         public var written: Bool? = nil
+        /// Set by a `complete` hook: output files not written because they hold a good
+        /// earlier render (`OutputPolicy`).
+        public var kept: [String] = []
         /// Set by a `complete` hook: errors to report with the article (e.g. a failed write).
         public var errors: [String] = []
         /// The article failed: an error in parsing, a block, or a claim.

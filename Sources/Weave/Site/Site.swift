@@ -121,7 +121,8 @@ public struct ArticleRenderer: Sendable {
 
     /// The files of one article: (path relative to the output folder, bytes).
     /// `problems`: the article's errors; a failed page shows them at the top and is
-    /// marked with `<meta name="weave-status" content="failed">`.
+    /// marked with `<meta name="weave-status" content="failed">`, a failed Markdown file
+    /// starts with the line `<!-- weave-status: failed -->` (`OutputPolicy`).
     public func outputs(for article: Article, document: Document, results: ArticleResults?,
                         problems: [Diagnostic] = []) -> [(String, [UInt8])] {
         var files: [(String, [UInt8])] = []
@@ -135,28 +136,13 @@ public struct ArticleRenderer: Sendable {
         if formats.contains(.md) {
             let name = FileIO.basename(article.outputName)
             let md = MarkdownRenderer(document: document, results: results, name: name).render()
-            files.append((article.outputName + ".md", md.markdown))
+            let failed = problems.contains(where: \.isError)
+            files.append((article.outputName + ".md", failed ? OutputPolicy.markFailedMarkdown(md.markdown) : md.markdown))
             let dir = FileIO.dirname(article.outputName)
             for f in md.files {
                 files.append((dir.isEmpty ? f.path : dir + "/" + f.path, f.bytes))
             }
         }
         return files
-    }
-}
-
-extension ArticleRenderer {
-    /// The marker of a page rendered from a failing article.
-    public static let failedMarker = "<meta name=\"weave-status\" content=\"failed\">"
-
-    /// Whether a failing article may write its outputs: only where no good earlier
-    /// output would be replaced (DESIGN.md §2). An earlier page is good unless it carries
-    /// the failure marker; with Markdown only, any existing file is kept.
-    public static func mayWriteFailedOutputs(_ files: [(String, [UInt8])], outDir: String) -> Bool {
-        if let html = files.first(where: { $0.0.hasSuffix(".html") }) {
-            guard let old = try? FileIO.read(FileIO.join(outDir, html.0)) else { return true }
-            return String(decoding: old.prefix(4096), as: UTF8.self).contains(failedMarker)
-        }
-        return !files.contains { FileIO.exists(FileIO.join(outDir, $0.0)) }
     }
 }
