@@ -120,7 +120,8 @@ public struct ArticleRunner: Sendable {
     func dataFolders(_ document: Document) -> [String] {
         let dir = FileIO.dirname(document.path)
         let cwd = dir.isEmpty ? FileManager.default.currentDirectoryPath : absolute(dir)
-        return options.sandbox.dataFolders.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } + allowedDataFolders(document, cwd: cwd)
+        return options.sandbox.dataFolders.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 }
+            + ProjectRoot.allowedDataFolders(document, cwd: cwd, root: options.sandbox.projectRoot)
     }
 
     /// The environment variables whose values reach the program: the sandbox's allow-list
@@ -281,6 +282,7 @@ public struct ArticleRunner: Sendable {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in options.environment { env[k] = v }
         env["WEAVE_CHANNEL"] = nil
+        env["WEAVE_CACHE_KEY"] = nil  // also without the sandbox: the program must not sign entries
         env["WEAVE_CHANNEL_FD"] = String(RunFiles.channelDescriptor)
         env["WEAVE_OUTPUT_CAP"] = String(options.outputCap)
         if let core = options.blasCoreType { env["OPENBLAS_CORETYPE"] = core }
