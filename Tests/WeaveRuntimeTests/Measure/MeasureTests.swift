@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import WeaveRuntime
 
@@ -32,6 +35,20 @@ struct MeasureTests {
         #expect(m.minimum > 0)
         #expect(sink != 0x5EED)                                // keep the work observable
     }
+
+    #if os(Linux)
+    @Test("process CPU time sums the threads' clocks: at least this thread's own, and never decreasing")
+    func clockSumsThreads() throws {
+        let a = try #require(MeasureClock.threadCPUSum())
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        let own = Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        let b = try #require(MeasureClock.threadCPUSum())
+        #expect(b >= own - 1e-9)
+        #expect(b >= a)
+        #expect(MeasureClock.processCPUSeconds() >= b - 1e-9)
+    }
+    #endif
 
     @Test("measure with minimumSeconds 0 calls the body once per sample after one warm-up")
     func noMinimum() {
