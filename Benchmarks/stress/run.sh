@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${1:-10}
 WEAVE=${WEAVE:-.build/release/weave}
 OUT=${OUT:-$(mktemp -d /tmp/weave-stress-XXXXXX)}
+mkdir -p "$OUT" || { echo "error: cannot create the log folder $OUT" >&2; exit 2; }
 HERE=Benchmarks/stress
 [ -x "$WEAVE" ] || { echo "error: $WEAVE not found; build it first (make build)" >&2; exit 2; }
 case "$ROUNDS" in ''|*[!0-9]*|0) echo "error: ROUNDS must be a positive integer, got '$ROUNDS'" >&2; exit 2;; esac
