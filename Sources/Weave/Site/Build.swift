@@ -13,6 +13,10 @@ public struct Build: Sendable {
     /// article's front matter does not set the key.
     public var frontMatterDefaults: [String: String] = [:]
 
+    /// Runs an exclusive article's program alone (see `ExclusiveRun`); shared by every
+    /// copy of this build, so `weave serve`'s page builds respect it too.
+    public let gate = RunGate()
+
     public init(jobs: Int, runner: ArticleRunner?, renderer: ArticleRenderer?, frontMatterDefaults: [String: String] = [:]) {
         self.jobs = max(1, jobs)
         self.runner = runner
@@ -36,6 +40,9 @@ public struct Build: Sendable {
         public var kept: [String] = []
         /// Set by a `complete` hook: errors to report with the article (e.g. a failed write).
         public var errors: [String] = []
+        /// Why the article's program ran alone (`ExclusiveRun`), or nil when it shared the
+        /// machine with other articles (or did not run).
+        public var exclusiveReason: String? = nil
         /// The article failed: an error in parsing, a block, or a claim.
         public var failed: Bool { diagnostics.contains(where: \.isError) }
         /// The article could not run because of the machine (sandbox, launcher, compiler,
@@ -43,12 +50,15 @@ public struct Build: Sendable {
         public var environmentFailure: Bool { results?.environmentFailure == true }
 
         /// How its code went, as `-v` reports it: "cached", "compiled and ran in 1.23 s
-        /// (stale: …)", "no code to run", or "not run" (stopped by an error before running)
-        /// / "not executed" (no runner).
+        /// (stale: …)" (followed by "; ran alone: REASON" for an exclusive article), "no
+        /// code to run", or "not run" (stopped by an error before running) / "not
+        /// executed" (no runner).
         public var runSummary: String {
             switch status {
             case .cached?: return "cached"
-            case .ran(let s, let reason)?: return String(format: "compiled and ran in %.2f s (stale: %@)", s, reason)
+            case .ran(let s, let reason)?:
+            let alone = exclusiveReason.map { "; ran alone: \($0)" } ?? ""
+            return String(format: "compiled and ran in %.2f s (stale: %@)", s, reason) + alone
             case .nothingToRun?: return "no code to run"
             case nil: return failed ? "not run" : "not executed"
             }
@@ -108,14 +118,17 @@ public struct Build: Sendable {
             let short = k.hasPrefix("execute.") ? String(k.dropFirst(8)) : k
             if doc.frontMatter[k] == nil && doc.frontMatter[short] == nil { doc.frontMatter.values[k] = v }
         }
-        var diags = doc.diagnostics + Numbering(document: doc).unknownReferences(in: doc)
+        let exclusive = ExclusiveRun.decide(doc)
+        var diags = doc.diagnostics + Numbering(document: doc).unknownReferences(in: doc) + exclusive.diagnostics
         if let runner {
             diags += ProjectRoot.dataFolders(doc, cwd: ProjectRoot.articleFolder(doc.path), root: runner.options.sandbox.projectRoot).problems
         }
         var results: ArticleResults? = nil
         var status: ArticleRunner.Outcome.Status? = nil
         if !diags.contains(where: \.isError), let runner {
-            let outcome = runner.run(doc)
+            // An exclusive article waits for the running programs to finish, and no other
+            // starts until it is done (RunGate); parsing and rendering are not gated.
+            let outcome = gate.run(alone: exclusive.exclusive) { runner.run(doc) }
             results = outcome.results
             status = outcome.status
             diags += outcome.results.problems.map { $0.diagnostic(path: doc.path) }
@@ -125,7 +138,9 @@ public struct Build: Sendable {
         if let renderer {
             files = renderer.outputs(for: article, document: doc, results: results, problems: diags)
         }
-        return Report(article: article, document: doc, results: results, status: status, diagnostics: diags, files: files)
+        var report = Report(article: article, document: doc, results: results, status: status, diagnostics: diags, files: files)
+        if case .ran? = status { report.exclusiveReason = exclusive.reason }
+        return report
     }
 
     static func sorted(_ d: [Diagnostic]) -> [Diagnostic] {
