@@ -417,6 +417,21 @@ private struct State {
             var k = k
             for b in s.utf8 {
                 guard k < end, lower(k) == b else { return false }
+    /// Whether the list marker at `i` (one `listMarkerWidth` accepts) may interrupt a
+    /// paragraph (CommonMark 0.30 §5.2): its item is not empty and, when ordered, the
+    /// list starts at 1.
+    func listItemInterruptsParagraph(_ i: Int, _ end: Int) -> Bool {
+        var j = i
+        if isDigit(p[i]) {
+            var value = 0
+            while j < end && isDigit(p[j]) { value = value * 10 + Int(p[j] - 0x30); j += 1 }
+            guard value == 1 else { return false }
+        }
+        j += 1  // the bullet, `.` or `)`
+        while j < end && isSpaceOrTab(p[j]) { j += 1 }
+        return j < end
+    }
+
                 k += 1
             }
             return true
@@ -472,7 +487,9 @@ private struct State {
         var segQuote = 0
         var paragraphOpen = false  // the previous line continues a paragraph
         var previousBlank = true
-        var listIndent = 0         // content indent of the innermost list item, 0 if none
+        // Content indents of the open list items, outermost first (cmark's containers:
+        // marker width plus 1–4 following spaces, from the line's indentation).
+        var listIndents: [Int] = []
         var fence: Fence? = nil
         var htmlEnd: HTMLEnd? = nil
         var inIndentedCode = false
@@ -529,13 +546,15 @@ private struct State {
                 continue
             }
 
-            let relIndent = line.indent - (listIndent > 0 ? listIndent : 0)
-
-            // End of list context: a non-indented, non-item line after a blank line.
-            if listIndent > 0 && previousBlank && line.indent < listIndent
-                && listMarkerWidth(line.firstNonSpace, line.end) == 0 {
-                listIndent = 0
-            }
+            // The open list items this line continues: those whose content indent it
+            // reaches. A paragraph line may also continue the others lazily, so they
+            // close only when no paragraph is open or when the line starts a block.
+            var matchedItems = listIndents.count
+            while matchedItems > 0 && line.indent < listIndents[matchedItems - 1] { matchedItems -= 1 }
+            if !paragraphOpen { listIndents.removeLast(listIndents.count - matchedItems) }
+            let containerIndent = matchedItems > 0 ? listIndents[matchedItems - 1] : 0
+            let relIndent = line.indent - containerIndent
+            var listIndent = listIndents.last ?? 0
 
             // Indented code: cannot interrupt a paragraph.
             if !paragraphOpen && (inIndentedCode || previousBlank) && line.indent - listIndent >= 4 {
@@ -566,6 +585,8 @@ private struct State {
                     case .literal(let t):
                         // Search after the opening `<…` so that e.g. `<!--` is not its own end.
                         let afterOpen = LineInfo(start: line.firstNonSpace + 2, end: line.end, next: line.next,
+                    listIndents.removeLast(listIndents.count - matchedItems)
+                    listIndent = listIndents.last ?? 0
                                                  quoteDepth: 0, contentStart: 0, indent: 0, firstNonSpace: 0)
                         if !lineContains(afterOpen, t, caseInsensitive: false) { htmlEnd = h }
                     }
@@ -574,9 +595,16 @@ private struct State {
                     continue
                 }
             }
+                    listIndents.removeLast(listIndents.count - matchedItems)
 
             // Block starts that begin a new segment.
-            let markerWidth = relIndent < 4 ? listMarkerWidth(line.firstNonSpace, line.end) : 0
+            var markerWidth = relIndent < 4 ? listMarkerWidth(line.firstNonSpace, line.end) : 0
+            // A line that the open paragraph's container continues is paragraph text unless
+            // its list item may interrupt a paragraph (`2. z`, `0) a`, a lone `*` may not).
+            if markerWidth > 0 && paragraphOpen && matchedItems == listIndents.count && line.quoteDepth == segQuote
+                && !listItemInterruptsParagraph(line.firstNonSpace, line.end) {
+                markerWidth = 0
+            }
             let heading = relIndent < 4 && isATXHeading(line.firstNonSpace, line.end)
             if markerWidth > 0 || heading || (segStart >= 0 && line.quoteDepth > segQuote) {
                 flush(&self)
@@ -597,7 +625,9 @@ private struct State {
                 segStart = line.firstNonSpace
                 segQuote = line.quoteDepth
             }
+                listIndents.removeLast(listIndents.count - matchedItems)
             segEnd = line.end
+                listIndents.append(listIndent)
             if heading {
                 flush(&self)
                 paragraphOpen = false
