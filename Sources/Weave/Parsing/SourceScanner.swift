@@ -59,6 +59,10 @@ struct SourceScanner {
         var end: [UInt8]
     }
 
+    /// The most unterminated-math warnings reported per file; the rest are counted in
+    /// one further warning.
+    static let mathWarningLimit = 20
+
     static let mathEnvironments: Set<String> = [
         "equation", "equation*", "align", "align*", "gather", "gather*", "multline", "multline*",
         "flalign", "flalign*", "alignat", "alignat*", "eqnarray", "eqnarray*", "math", "displaymath",
@@ -246,6 +250,10 @@ private struct State {
     var inlines: [InlineExpression] = []
     var references: [CrossReference] = []
     var diagnostics: [Diagnostic] = []
+    /// Math warnings counted so far (only the first `mathWarningLimit` are kept), and
+    /// the offset of the first one not kept.
+    var mathWarnings = 0
+    var firstUnshownMathWarning = 0
     /// What the searches of the current paragraph segment learnt (see `SegmentMemo`).
     var memo = SegmentMemo()
     /// Loop positions of `$…$` searches already walked (one bit per source byte, made on
@@ -266,6 +274,13 @@ private struct State {
 
     mutating func finish() -> SourceScanner.Result {
         if copyFrom < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copyFrom..<n])) }
+        let unshown = mathWarnings - SourceScanner.mathWarningLimit
+        if unshown > 0 {
+            let loc = location(firstUnshownMathWarning)
+            diagnostics.append(.warning(
+                source.path, loc, "\(unshown) more unterminated math \(unshown == 1 ? "opener is" : "openers are") not shown (the first is here)",
+                details: ["only the first \(SourceScanner.mathWarningLimit) math warnings of a file are shown; each such opener is rendered as text"]))
+        }
         return SourceScanner.Result(
             protected: out, substitutions: subs, tokens: tokens, tokenRanges: tokenRanges, math: math,
             inlines: inlines, references: references, diagnostics: diagnostics, marker: marker)
@@ -402,21 +417,6 @@ private struct State {
         return k - i
     }
 
-    func isATXHeading(_ i: Int, _ end: Int) -> Bool {
-        var j = i
-        while j < end && p[j] == HASH { j += 1 }
-        let level = j - i
-        return level >= 1 && level <= 6 && (j == end || isSpaceOrTab(p[j]))
-    }
-
-    /// HTML block start (CommonMark types 1–6) at `i`; returns how it ends.
-    func htmlBlockStart(_ i: Int, _ end: Int) -> HTMLEnd? {
-        guard i < end, p[i] == LT else { return nil }
-        func lower(_ k: Int) -> UInt8 { let c = p[k]; return (c >= 0x41 && c <= 0x5A) ? c + 32 : c }
-        func matches(_ s: String, at k: Int) -> Bool {
-            var k = k
-            for b in s.utf8 {
-                guard k < end, lower(k) == b else { return false }
     /// Whether the list marker at `i` (one `listMarkerWidth` accepts) may interrupt a
     /// paragraph (CommonMark 0.30 §5.2): its item is not empty and, when ordered, the
     /// list starts at 1.
@@ -432,6 +432,21 @@ private struct State {
         return j < end
     }
 
+    func isATXHeading(_ i: Int, _ end: Int) -> Bool {
+        var j = i
+        while j < end && p[j] == HASH { j += 1 }
+        let level = j - i
+        return level >= 1 && level <= 6 && (j == end || isSpaceOrTab(p[j]))
+    }
+
+    /// HTML block start (CommonMark types 1–6) at `i`; returns how it ends.
+    func htmlBlockStart(_ i: Int, _ end: Int) -> HTMLEnd? {
+        guard i < end, p[i] == LT else { return nil }
+        func lower(_ k: Int) -> UInt8 { let c = p[k]; return (c >= 0x41 && c <= 0x5A) ? c + 32 : c }
+        func matches(_ s: String, at k: Int) -> Bool {
+            var k = k
+            for b in s.utf8 {
+                guard k < end, lower(k) == b else { return false }
                 k += 1
             }
             return true
@@ -570,6 +585,8 @@ private struct State {
                 let (c, len) = fenceRun(line.firstNonSpace, line.end)
                 if len > 0 {
                     flush(&self)
+                    listIndents.removeLast(listIndents.count - matchedItems)
+                    listIndent = listIndents.last ?? 0
                     fence = Fence(char: c, length: len, quoteDepth: line.quoteDepth, indent: line.indent,
                                   inList: listIndent > 0 && line.indent >= listIndent)
                     previousBlank = false
@@ -578,6 +595,7 @@ private struct State {
                 }
                 if let h = htmlBlockStart(line.firstNonSpace, line.end) {
                     flush(&self)
+                    listIndents.removeLast(listIndents.count - matchedItems)
                     // The end condition may be on the same line.
                     switch h {
                     case .blankLine: htmlEnd = .blankLine
@@ -585,8 +603,6 @@ private struct State {
                     case .literal(let t):
                         // Search after the opening `<…` so that e.g. `<!--` is not its own end.
                         let afterOpen = LineInfo(start: line.firstNonSpace + 2, end: line.end, next: line.next,
-                    listIndents.removeLast(listIndents.count - matchedItems)
-                    listIndent = listIndents.last ?? 0
                                                  quoteDepth: 0, contentStart: 0, indent: 0, firstNonSpace: 0)
                         if !lineContains(afterOpen, t, caseInsensitive: false) { htmlEnd = h }
                     }
@@ -595,7 +611,6 @@ private struct State {
                     continue
                 }
             }
-                    listIndents.removeLast(listIndents.count - matchedItems)
 
             // Block starts that begin a new segment.
             var markerWidth = relIndent < 4 ? listMarkerWidth(line.firstNonSpace, line.end) : 0
@@ -610,7 +625,9 @@ private struct State {
                 flush(&self)
             }
             if markerWidth > 0 {
+                listIndents.removeLast(listIndents.count - matchedItems)
                 listIndent = line.indent + markerWidth
+                listIndents.append(listIndent)
                 // The item's first line may itself open a fence: "- ```".
                 let contentAt = line.firstNonSpace + markerWidth
                 let (c, len) = fenceRun(contentAt, line.end)
@@ -625,9 +642,7 @@ private struct State {
                 segStart = line.firstNonSpace
                 segQuote = line.quoteDepth
             }
-                listIndents.removeLast(listIndents.count - matchedItems)
             segEnd = line.end
-                listIndents.append(listIndent)
             if heading {
                 flush(&self)
                 paragraphOpen = false
@@ -986,7 +1001,15 @@ private struct State {
         return j
     }
 
+    /// Warns about an unterminated math opener at `i`. At most
+    /// `SourceScanner.mathWarningLimit` are written per file; `finish` adds one line
+    /// counting the rest (200,000 unmatched `\[` once printed 85 MB of warnings).
     mutating func warnUnterminated(_ i: Int, _ open: String, _ close: String) {
+        mathWarnings += 1
+        if mathWarnings > SourceScanner.mathWarningLimit {
+            if mathWarnings == SourceScanner.mathWarningLimit + 1 { firstUnshownMathWarning = i }
+            return
+        }
         let loc = location(i)
         diagnostics.append(.warning(
             source.path, loc, "unterminated math: '\(open)' has no matching '\(close)' before the end of the paragraph",
