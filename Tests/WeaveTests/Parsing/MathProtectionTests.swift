@@ -171,4 +171,45 @@ struct MathProtectionTests {
         #expect(htmlBody(text).contains("\u{E000}m0\u{E001}"))
         #expect(htmlBody(text).contains("\\(x\\)"))
     }
+
+    /// Issue 18 item 5: after a nested list and a blank line, a line indented to the
+    /// outer item's content is a paragraph of the outer item (as in cmark), not code.
+    @Test func paragraphAfterNestedListContinuesOuterItem() {
+        let text = "-   a\n    -   b\n\n    $j$\n"
+        #expect(parse(text).math.map(\.tex) == ["j"])
+        #expect(htmlBody(text) == "<ul>\n<li>\n<p>a</p>\n<ul>\n<li>b</li>\n</ul>\n<p><span class=\"math inline\">\\(j\\)</span></p>\n</li>\n</ul>\n")
+        // Deeper: a line at the inner item's content continues the inner item; at 8
+        // spaces past the outer content it is code inside the outer item.
+        #expect(parse("- a\n  - b\n\n    $k$\n").math.map(\.tex) == ["k"])
+        #expect(parse("- a\n\n        $c$\n").math.isEmpty)
+        #expect(parse("1.  a\n    * b\n\n    $x$ and\n    $y$\n").math.map(\.tex) == ["x", "y"])
+    }
+
+    /// Issue 18 item 5: a line that starts like a list item which cannot interrupt a
+    /// paragraph (ordered not starting at 1, an empty item) continues the paragraph, so
+    /// the formula across it stays one.
+    @Test func listMarkersThatCannotInterruptAParagraphContinueTheFormula() {
+        for line in ["2. z", "0) + a", "*", "+", "10. b"] {
+            // cmark: one paragraph `<p>Let $x +\n2. z\n= y$ hold.</p>`.
+            let text = "Let $x +\n\(line)\n= y$ hold.\n"
+            #expect(parse(text).math.map(\.tex) == ["x +\n\(line)\n= y"], "\(line.debugDescription)")
+            #expect(htmlBody(text).hasPrefix("<p>Let <span class=\"math inline\">"), "\(line.debugDescription)")
+        }
+        // Inside a list item too; but a new item of the outer list still starts one.
+        #expect(parse("- a $x\n  2. y$\n").math.map(\.tex) == ["x\n  2. y"])
+        #expect(parse("- a $x\n2. y$\n").math.isEmpty)
+        // Items that may interrupt a paragraph still do.
+        #expect(parse("a $x\n1. y$\n").math.isEmpty)
+        #expect(parse("a $x\n- y$\n").math.isEmpty)
+    }
+
+    /// Issue 18 item 5: `$$` display math holding a setext underline of `=` or of `-` is
+    /// display math either way.
+    @Test func displayMathOverSetextUnderlines() {
+        for underline in ["=", "-", "==", "--"] {
+            let text = "$$\na\n\(underline)\n$$\n"
+            #expect(parse(text).math.map(\.tex) == ["\na\n\(underline)\n"], "\(underline)")
+            #expect(htmlBody(text) == "<p><span class=\"math display\">\\[\na\n\(underline)\n\\]</span></p>\n", "\(underline)")
+        }
+    }
 }
