@@ -89,6 +89,9 @@ extension DiracGAN {
     public func theta(_ state: [Double]) -> [Double] { named(state).theta }
     /// ‖φ‖ of a flat state.
     public func phiNorm(_ state: [Double]) -> Double { named(state).phiNorm }
-    /// ‖θ − x_r‖ of a flat state: the fake sample's distance from the real point (‖θ‖ for x_r = 0).
-    public func thetaNorm(_ state: [Double]) -> Double { named(state).thetaDistance(to: realPoint) }
+    /// ‖θ‖ of a flat state (as `named(state).thetaNorm`).
+    public func thetaNorm(_ state: [Double]) -> Double { named(state).thetaNorm }
+    /// ‖θ − x_r‖ of a flat state: the fake sample's distance from this GAN's real point
+    /// (equal to `thetaNorm` for x_r = 0).
+    public func thetaDistance(_ state: [Double]) -> Double { named(state).thetaDistance(to: realPoint) }
 }

@@ -18,14 +18,15 @@ import Testing
     }
 
     @Test func ganAccessorsFollowTheFlatLayout() {
-        // k = 3, real point off the origin: θ is entries 3..<6 and thetaNorm measures θ − x_r.
+        // k = 3, real point off the origin: θ is entries 3..<6; thetaDistance measures θ − x_r.
         let gan = DiracGAN(.wganLinear, dimension: 3, realPoint: [1, 0, 0])
         let y = [3.0, 0, 4, 1, 2, 2]
         #expect(gan.phi(y) == [3, 0, 4])
         #expect(gan.theta(y) == [1, 2, 2])
         #expect(gan.phiNorm(y) == 5)
-        #expect(gan.thetaNorm(y) == 8.0.squareRoot())  // ‖(0, 2, 2)‖
-        #expect(gan.named(y).thetaNorm == 3)           // ‖(1, 2, 2)‖
+        #expect(gan.thetaDistance(y) == 8.0.squareRoot())  // ‖(0, 2, 2)‖
+        #expect(gan.thetaNorm(y) == 3)                      // ‖(1, 2, 2)‖
+        #expect(gan.named(y).thetaNorm == 3)
         #expect(gan.flat(gan.named(y)) == y)
         #expect(gan.named(y).phi + gan.named(y).theta == gan.state(phi: [3, 0, 4], theta: [1, 2, 2]))
         // Lagrange's identity: ‖φ∧θ‖² = ‖φ‖²‖θ‖² − (φ·θ)² = 25·9 − 11².
