@@ -12,10 +12,12 @@ extension Spectrum {
     /// augmenting paths (Kuhn's algorithm; Burkard, Dell'Amico & Martello, *Assignment
     /// Problems*, §6.2, bottleneck assignment). O(n³ log n); exact (no rounding beyond the
     /// distances themselves). Both empty → 0.
-    /// - Precondition: equal counts.
+    /// - Precondition: equal counts; every value finite.
     public static func bottleneckDistance(_ computed: [ComplexNumber], _ expected: [ComplexNumber]) -> Double {
         precondition(computed.count == expected.count,
                      "Spectrum.bottleneckDistance: \(computed.count) computed vs \(expected.count) expected values")
+        precondition(spectrumAllFinite(computed) && spectrumAllFinite(expected),
+                     "Spectrum.bottleneckDistance: every eigenvalue must be finite")
         let n = computed.count
         if n == 0 { return 0 }
         var dist = [Double](repeating: 0, count: n * n)
@@ -35,9 +37,11 @@ extension Spectrum {
     /// distinct computed values. For a defective (non-diagonalisable) eigenvalue of
     /// multiplicity m, LAPACK's values scatter by about (ε‖A‖)^{1/m}, so choose the tolerance
     /// accordingly (e.g. about 1e-8 for a 2×2 Jordan block of norm 1). O(n³).
-    /// - Precondition: tolerance ≥ 0 and finite. Different counts are simply `false`.
+    /// - Precondition: tolerance ≥ 0 and finite; every value finite. Different counts are simply `false`.
     public static func matches(_ computed: [ComplexNumber], _ expected: [ComplexNumber], tolerance: Double) -> Bool {
         precondition(tolerance >= 0 && tolerance.isFinite, "Spectrum.matches: tolerance must be finite and ≥ 0, got \(tolerance)")
+        precondition(spectrumAllFinite(computed) && spectrumAllFinite(expected),
+                     "Spectrum.matches: every eigenvalue must be finite")
         guard computed.count == expected.count else { return false }
         let n = computed.count
         var dist = [Double](repeating: 0, count: n * n)
@@ -65,4 +69,9 @@ private func spectrumPerfectMatching(n: Int, dist: [Double], threshold: Double) 
         if !augment(i, &seen) { return false }
     }
     return true
+}
+
+/// Whether every real and imaginary part is finite.
+private func spectrumAllFinite(_ values: [ComplexNumber]) -> Bool {
+    values.allSatisfy { $0.re.isFinite && $0.im.isFinite }
 }
