@@ -74,6 +74,62 @@ public struct TransformerCost: Sendable, Equatable {
         (ffnRatio + 2) * h * d
     }
 
+    /// The share of the quadratic term 2n²hd (QKᵀ and AV) in the layer's multiplications,
+    /// as an exact reduced fraction. Since the rest of the layer is (4 + 2·ffnRatio)·nh²d²,
+    ///
+    ///     share(n) = 2n²hd / (2n²hd + (4 + 2·ffnRatio)·nh²d²) = n / (n + n*),
+    ///
+    /// with n* = (ffnRatio + 2)·hd = `quadraticDominatesLength` (so the share is 1/2 at n = n*).
+    /// Exact for every n (integer arithmetic; the denominator n + n* ≥ 3 > 0). At n = 0 the
+    /// layer costs nothing and the share is 0/1. Reference: the counts above (Su, kexue.fm/archives/8610).
+    public var quadraticShareFraction: (numerator: Int, denominator: Int) {
+        let nStar = Self.quadraticDominatesLength(h: h, d: d, ffnRatio: ffnRatio)
+        let num = n, den = n + nStar
+        let g = transformerCostGCD(num, den)
+        return (num / g, den / g)
+    }
+
+    /// The share of the quadratic term in the layer's multiplications, n / (n + (ffnRatio + 2)·hd)
+    /// (see `quadraticShareFraction`), correctly rounded: one division of two exact integers
+    /// below 2⁵³. In [0, 1); 0 at n = 0; BERT-base: 1/2 at n = 4608, 512/5120 = 0.1 at n = 512.
+    public var quadraticShare: Double {
+        let (num, den) = quadraticShareFraction
+        return Double(num) / Double(den)
+    }
+
+    /// The smallest length n ≥ 0 at which the quadratic term's share reaches the rational
+    /// `numerator/denominator` = s: share(n) = n/(n + n*) ≥ s ⇔ n·(q − p) ≥ p·n*, so
+    /// n = ⌈p·n* / (q − p)⌉ with n* = (ffnRatio + 2)·hd. Exact (integer arithmetic; overflow traps).
+    /// BERT-base: 1/2 → 4608, 9/10 → 41,472.
+    /// - Precondition: 0 ≤ numerator < denominator (a share of 1 is never reached), h, d, ffnRatio ≥ 1.
+    public static func quadraticShareLength(numerator: Int, denominator: Int, h: Int, d: Int, ffnRatio: Int = 4) -> Int {
+        precondition(h >= 1 && d >= 1 && ffnRatio >= 1, "quadraticShareLength: need h, d, ffnRatio ≥ 1")
+        precondition(denominator > 0 && numerator >= 0 && numerator < denominator,
+                     "quadraticShareLength: the share \(numerator)/\(denominator) must lie in [0, 1)")
+        let nStar = quadraticDominatesLength(h: h, d: d, ffnRatio: ffnRatio)
+        let a = numerator * nStar, b = denominator - numerator
+        return (a + b - 1) / b
+    }
+
+    /// The smallest length n ≥ 0 whose `quadraticShare` (the rounded Double) is ≥ `share`.
+    /// Starts from the closed form n ≈ s·n*/(1 − s) and corrects by ±1 steps against the
+    /// Double share itself, so the answer is exact for the value `quadraticShare` reports
+    /// (e.g. 0.9 → 41,472 for BERT-base, like `quadraticShareLength(numerator: 9, denominator: 10, …)`).
+    /// - Precondition: 0 ≤ share < 1 and finite; h, d, ffnRatio ≥ 1; the length is below 2⁵³.
+    public static func quadraticShareLength(_ share: Double, h: Int, d: Int, ffnRatio: Int = 4) -> Int {
+        precondition(h >= 1 && d >= 1 && ffnRatio >= 1, "quadraticShareLength: need h, d, ffnRatio ≥ 1")
+        precondition(share.isFinite && share >= 0 && share < 1,
+                     "quadraticShareLength: share must lie in [0, 1), got \(share)")
+        let nStar = quadraticDominatesLength(h: h, d: d, ffnRatio: ffnRatio)
+        let estimate = (share * Double(nStar) / (1 - share)).rounded(.up)
+        precondition(estimate < 0x1p53, "quadraticShareLength: share \(share) needs a length above 2⁵³")
+        func reaches(_ n: Int) -> Bool { Double(n) / Double(n + nStar) >= share }
+        var n = Int(estimate)
+        while n > 0 && reaches(n - 1) { n -= 1 }
+        while !reaches(n) { n += 1 }
+        return n
+    }
+
     /// The smallest n ≥ 1 for which `predicate` holds, by exponential then binary search over
     /// n (assumes the predicate is monotone: false, …, false, true, …); `nil` if none ≤ limit.
     /// Lets a notebook check the closed forms above against the exact integer counts.
@@ -107,4 +163,11 @@ public struct TransformerCost: Sendable, Equatable {
         precondition(d >= 1 && featureDimension >= 1 && valueDimension >= 1, "linearAttentionPaysOffLength: dimensions must be ≥ 1")
         return featureDimension * valueDimension / d
     }
+}
+
+/// Greatest common divisor of two non-negative integers (Euclid); gcd(0, b) = b.
+private func transformerCostGCD(_ a: Int, _ b: Int) -> Int {
+    var (x, y) = (a, b)
+    while y != 0 { (x, y) = (y, x % y) }
+    return x
 }

@@ -144,3 +144,26 @@ public func numericalRank<T: Real>(_ a: Matrix<T>, tolerance: T? = nil) -> Int {
     let tol = tolerance ?? (s1 * T(max(a.rows, a.cols)) * T.ulpOfOne)
     return s.filter { $0 > tol }.count
 }
+
+extension Matrix {
+    /// The numerical rank with a tolerance relative to the largest singular value: the number
+    /// of singular values σᵢ > rtol·σ_max. The default rtol = max(m, n)·ε is numpy's
+    /// `matrix_rank` rule (tol = σ_max·max(m, n)·ε; also MATLAB's `rank`), so
+    /// `a.numericalRank()` equals `numpy.linalg.matrix_rank(a)` and
+    /// `a.numericalRank(relativeTolerance: r)` equals `numpy.linalg.matrix_rank(a, rtol=r)`.
+    ///
+    /// Accuracy: LAPACK's SVD computes each σᵢ to about ε·σ_max absolutely, so a singular value
+    /// within a few ε·σ_max of the threshold may be counted either way; keep rtol well above ε.
+    /// O(mn·min(m, n)). An empty or zero matrix has rank 0. For an absolute threshold use
+    /// `numericalRank(_:tolerance:)`. Reference: Golub & Van Loan, *Matrix Computations*, §5.4.1.
+    /// - Precondition: `relativeTolerance` is finite and ≥ 0.
+    public func numericalRank(relativeTolerance: Scalar? = nil) -> Int {
+        if let r = relativeTolerance {
+            precondition(r.isFinite && r >= 0, "numericalRank: relativeTolerance must be finite and ≥ 0, got \(r)")
+        }
+        guard rows > 0 && cols > 0, let s = LAPACK.singularValues(self), let s1 = s.first, s1 > 0 else { return 0 }
+        let rtol = relativeTolerance ?? (Scalar(Swift.max(rows, cols)) * Scalar.ulpOfOne)
+        let tol = rtol * s1
+        return s.filter { $0 > tol }.count
+    }
+}

@@ -44,6 +44,48 @@ import Testing
         }
     }
 
+    @Test func quadraticShareIsTheExactRatioOfCounts() {
+        // Independent check: the share from the closed form n/(n + (r+2)hd) equals the ratio of
+        // the exact integer counts, reduced by hand here with cross-multiplication.
+        for (h, d, r) in [(12, 64, 4), (8, 32, 2), (1, 1, 1), (16, 128, 8)] {
+            for n in [0, 1, 7, 512, 4608, 100_000] {
+                let c = TransformerCost(n: n, h: h, d: d, ffnRatio: r)
+                let (p, q) = c.quadraticShareFraction
+                #expect(q > 0)
+                if n == 0 { #expect(p == 0 && q == 1) } else {
+                    #expect(p * c.totalMultiplications == q * c.quadraticMultiplications)
+                }
+                #expect(c.quadraticShare == Double(p) / Double(q))
+            }
+        }
+        #expect(TransformerCost.bertBase(n: 512).quadraticShare == 0.1)
+        #expect(TransformerCost.bertBase(n: 4608).quadraticShareFraction == (1, 2))
+        #expect(TransformerCost.bertBase(n: 1536).quadraticShareFraction == (1, 4))
+    }
+
+    @Test func quadraticShareLengthMatchesSearchOverCounts() {
+        #expect(TransformerCost.quadraticShareLength(numerator: 1, denominator: 2, h: 12, d: 64) == 4608)
+        #expect(TransformerCost.quadraticShareLength(numerator: 9, denominator: 10, h: 12, d: 64) == 41_472)
+        #expect(TransformerCost.quadraticShareLength(numerator: 0, denominator: 1, h: 12, d: 64) == 0)
+        #expect(TransformerCost.quadraticShareLength(0.9, h: 12, d: 64) == 41_472)
+        #expect(TransformerCost.quadraticShareLength(0.5, h: 12, d: 64) == 4608)
+        #expect(TransformerCost.quadraticShareLength(0, h: 12, d: 64) == 0)
+        for (h, d, r) in [(12, 64, 4), (8, 32, 2), (1, 1, 1), (3, 5, 7)] {
+            for (p, q) in [(1, 3), (2, 3), (1, 2), (99, 100), (7, 11)] {
+                // Smallest n whose exact counts give quadratic/total ≥ p/q.
+                let searched = TransformerCost.smallestLength {
+                    let c = TransformerCost(n: $0, h: h, d: d, ffnRatio: r)
+                    return c.quadraticMultiplications * q >= p * c.totalMultiplications
+                }
+                #expect(TransformerCost.quadraticShareLength(numerator: p, denominator: q, h: h, d: d, ffnRatio: r) == searched)
+                let s = Double(p) / Double(q)
+                let n = TransformerCost.quadraticShareLength(s, h: h, d: d, ffnRatio: r)
+                #expect(TransformerCost(n: n, h: h, d: d, ffnRatio: r).quadraticShare >= s)
+                #expect(n == 0 || TransformerCost(n: n - 1, h: h, d: d, ffnRatio: r).quadraticShare < s)
+            }
+        }
+    }
+
     @Test func linearAttentionCrossover() {
         // Per head 2nd² vs 2n²d; with the 4× larger d linear attention needs, n > 16d = 1024.
         #expect(TransformerCost.linearAttentionMultiplications(n: 100, featureDimension: 64, valueDimension: 64) == 2 * 100 * 64 * 64)

@@ -82,4 +82,47 @@ private let a = Matrix<Double>([[4, 1, -2], [1, 2, 0.5], [3, -1, 1]])
         #expect(Compute.numericalRank(Matrix<Double>(rows: 4, cols: 4)) == 0)
         #expect(Compute.numericalRank(Matrix<Double>.diagonal([1, 1e-3, 1e-9]), tolerance: 1e-6) == 2)
     }
+
+    /// Hilbert matrix H[i][j] = 1/(i + j + 1), n×n.
+    private static func hilbert(_ n: Int) -> Matrix<Double> {
+        Matrix<Double>((0..<n).map { i in (0..<n).map { j in 1.0 / Double(i + j + 1) } })
+    }
+
+    @Test func matrixRankRelativeTolerance() {
+        // Ranks from numpy.linalg.matrix_rank (reference/rank_refs.py, numpy 2.4.6), whose
+        // printed σ/σ_max show each threshold lies well away from a singular value.
+        for (n, byDefault, at1e10, at1e6) in [(6, 6, 6, 5), (10, 10, 8, 6), (12, 11, 9, 6)] {
+            let h = Self.hilbert(n)
+            #expect(h.numericalRank() == byDefault, "Hilbert \(n)")
+            #expect(h.numericalRank(relativeTolerance: 1e-10) == at1e10, "Hilbert \(n)")
+            #expect(h.numericalRank(relativeTolerance: 1e-6) == at1e6, "Hilbert \(n)")
+        }
+        // Vandermonde V[i][j] = x_iʲ, x_i = (i + 1)/8 (numpy.vander(x, 8, increasing=True)).
+        let v = Matrix<Double>(rows: 8, cols: 8) { i, j in (0..<j).reduce(1.0) { p, _ in p * Double(i + 1) / 8 } }
+        #expect(v.numericalRank() == 8)
+        #expect(v.numericalRank(relativeTolerance: 1e-5) == 7)
+        #expect(v.numericalRank(relativeTolerance: 1e-3) == 5)
+    }
+
+    @Test func matrixRankOfConstructedLowRankMatrices() {
+        // A = U·diag(σ)·Vᵀ with orthonormal U, V (from QR) and chosen σ: the rank at relative
+        // tolerance r is the count of σᵢ > r·σ₁, by construction.
+        var g = RandomSource(seed: 21)
+        let (u, _) = LAPACK.qr(Matrix<Double>.randomNormal(rows: 30, cols: 6, using: &g))
+        let (v, _) = LAPACK.qr(Matrix<Double>.randomNormal(rows: 20, cols: 6, using: &g))
+        let sigma: [Double] = [4, 2, 1, 1e-4, 1e-8, 0]
+        let a = u * Matrix<Double>.diagonal(sigma) * v.transposed()
+        #expect(a.shape == (30, 20))
+        #expect(a.numericalRank() == 5)            // 1e-8 ≫ 30·ε·4 ≈ 2.7e-14; the 0 is dropped
+        #expect(a.numericalRank(relativeTolerance: 1e-6) == 4)
+        #expect(a.numericalRank(relativeTolerance: 1e-3) == 3)
+        #expect(a.numericalRank(relativeTolerance: 0.3) == 2)
+        #expect(a.numericalRank(relativeTolerance: 1) == 0)
+        // An exactly rank-3 integer product: the default rule sees 3.
+        let b = Matrix<Double>([[1, 0, 2], [0, 1, 1], [1, 1, 0], [2, 1, 1]]) * Matrix<Double>([[1, 2, 3, 4, 5], [0, 1, 0, 1, 0], [1, 0, 1, 0, 1]])
+        #expect(b.numericalRank() == 3)
+        #expect(b.numericalRank() == Compute.numericalRank(b))
+        #expect(Matrix<Double>(rows: 3, cols: 5).numericalRank() == 0)
+        #expect(Matrix<Float>.diagonal([1, 1e-3, 1e-9]).numericalRank(relativeTolerance: 1e-6) == 2)
+    }
 }

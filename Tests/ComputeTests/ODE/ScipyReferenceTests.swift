@@ -154,3 +154,20 @@ private let vanDerPol = ODEProblem(inPlace: { _, y, dy in
     let coarse = solve(rober, .rodas4, options: ODEOptions(rtol: 1e-6, atol: 1e-10, dense: false))
     #expect(coarse.stats.accepted < 400)
 }
+
+@Test func scipyOneLinersReproduceScipysCounts() {
+    // The same scipy 1.17.1 runs as above (solve_ivp_refs.py blocks 1(a), 1(b)), through the
+    // named settings: RK45 on Lorenz nfev 488; DOP853 dense_output=True nfev 491 (410 without);
+    // pursuit with the capture event: RK45 698, DOP853 713.
+    let rk = solve(lorenz, .scipyRK45, options: .scipy(rtol: 1e-6, atol: 1e-9, denseOutput: true))
+    #expect(rk.stats.nfev == 488 && rk.stats.accepted == 78)
+    let dense = solve(lorenz, .scipyDOP853, options: .scipy(rtol: 1e-6, atol: 1e-9, denseOutput: true))
+    #expect(dense.stats.nfev == 491 && dense.hasDenseOutput)
+    let plain = solve(lorenz, .scipyDOP853, options: .scipy(rtol: 1e-6, atol: 1e-9))
+    #expect(plain.stats.nfev == 410 && !plain.hasDenseOutput)
+    let ev = ODEOptions.scipy(rtol: 1e-8, atol: 1e-10, events: [capture])
+    #expect(solve(chase, .scipyRK45, options: ev).stats.nfev == 698)
+    #expect(solve(chase, .scipyDOP853, options: ev).stats.nfev == 713)
+    // The library's own default differs: Hairer's PI controller, not scipy's.
+    #expect(ODEMethod.dormandPrince5 != ODEMethod.scipyRK45)
+}
