@@ -9,8 +9,9 @@
 #   snoop    tries to read a secret outside its folder and to open a TCP socket
 # Checks: every honest article's page holds its own computed sum; every attacker is
 # contained (its page says so, or it is reported as stopped by the sandbox); the secret is
-# in no output; no process of an article is left afterwards; /tmp of the machine did not
-# grow. Prints one table row per user.
+# in no output; no process of an article is left afterwards; no run folder is left in
+# $TMPDIR (what an attacker writes to /tmp lives in the sandbox's own tmpfs). Prints one
+# table row per user.
 set -eu  # no pipefail: grep finding nothing is an answer here
 cd "$(dirname "$0")/../.."
 N=${1:-200}
@@ -55,11 +56,12 @@ for k in range(n):
         f.write(f"---\ntitle: Article {k}\n---\n# Article {k}\n\n```{{swift}}\n{body}```\n\nThe sum is `{{swift}} s`.\n")
 PY
     chmod -R a+rwX "$D"
-    local before; before=$(df --output=used /tmp | tail -1)
+    local tmpdir=${TMPDIR:-/tmp}
+    local before; before=$(ls -d "$tmpdir"/weave-run-* 2>/dev/null | wc -l)
     local start; start=$(date +%s.%N)
     (cd "$D" && HOME="$D" "$@" "$W" render articles --out site --jobs 2 --timeout 60 > out.txt 2> err.txt) || true
     local end; end=$(date +%s.%N)
-    local after; after=$(df --output=used /tmp | tail -1)
+    local after; after=$(ls -d "$tmpdir"/weave-run-* 2>/dev/null | wc -l)
     local honest=0 right=0 attackers=$(( N / 20 ))
     for f in "$D"/articles/*.md; do
         local k; k=$(basename "$f" .md); k=$((10#${k#a}))
@@ -76,12 +78,12 @@ PY
     local contained=$(( attackers - escaped - (attackers / 5 - swapped) ))
     local leaked; leaked=$(grep -rl "$secret" "$D/site" "$D/err.txt" "$D/out.txt" 2>/dev/null | wc -l)
     local left; left=$(pgrep -f "weave-run-.*/article" | wc -l || true)
-    printf '| %s | %d | %d | %d of %d | %d of %d | %d | %d | %+d MB | %.0f s |\n' "$label" "$N" 2 "$right" "$honest" \
-        "$contained" "$attackers" "$leaked" "$left" $(( (after - before) / 1024 )) "$(python3 -c "print($end - $start)")"
+    printf '| %s | %d | %d | %d of %d | %d of %d | %d | %d | %d | %.0f s |\n' "$label" "$N" 2 "$right" "$honest" \
+        "$contained" "$attackers" "$leaked" "$left" $(( after - before )) "$(python3 -c "print($end - $start)")"
     rm -rf "$D"
 }
 
-echo "| weave runs as | articles | jobs | honest pages right | attackers contained | files with the secret | article processes left | /tmp growth | wall time |"
+echo "| weave runs as | articles | jobs | honest pages right | attackers contained | files with the secret | article processes left | run folders left in \$TMPDIR | wall time |"
 echo "|---|---|---|---|---|---|---|---|---|"
 run_as "$(id -un)" env
 if [ "$(id -u)" = 0 ]; then
